@@ -1,0 +1,105 @@
+import type { Command, CommandRef, CommandStatus, Device, DeviceRef, NewCommand } from './model.js';
+
+/** Newest first; `marker` is the id of the last record of the previous page (only ids below it). */
+export interface PageQuery {
+  limit: number;
+  offset: number;
+  marker?: string;
+}
+
+export interface CommandFilter {
+  status?: CommandStatus;
+  commandName?: string;
+  /** Inclusive bounds on `createdAt`, epoch ms. */
+  startTime?: number;
+  endTime?: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Records matching the filter, ignoring paging. */
+  count: number;
+  /** Id of the last record of this page; absent on an empty page. */
+  marker?: string;
+}
+
+export interface DeviceFilter {
+  productId?: string;
+  nodeId?: string;
+  gatewayId?: string;
+  deviceName?: string;
+  startTime?: number;
+  endTime?: number;
+}
+
+/** A command as the store creates it: the service has already chosen id, status and deadlines. */
+export interface CommandRecord extends NewCommand {
+  commandId: string;
+  status: 'PENDING' | 'SENT' | 'FAILED';
+  expireTime: number;
+  createdAt: number;
+  expiresAt: number;
+  /** For SENT: when the device must have acknowledged it. */
+  deadline?: number;
+}
+
+export interface TransitionRequest {
+  to: CommandStatus;
+  at: number;
+  /** Statuses the command may be in for the change to apply (the lifecycle's legal predecessors). */
+  from: readonly CommandStatus[];
+  /** When a non-final status must be left, or the sweeper ends it in TIMEOUT. */
+  deadline?: number;
+  result?: Record<string, unknown>;
+}
+
+export type TransitionOutcome =
+  | { applied: true; command: Command }
+  | { applied: false; reason: 'not_found' }
+  | { applied: false; reason: 'illegal'; current: CommandStatus };
+
+export interface TakeNextResult {
+  /** The command now SENT, if the device had one waiting and nothing in flight. */
+  command?: Command;
+  /** Commands found overdue on the way and turned EXPIRED instead of being sent. */
+  expired: number;
+  /** True when a SENT or DELIVERED command is still in flight: serial delivery waits for it. */
+  busy: boolean;
+}
+
+export interface SweepResult {
+  expired: number;
+  timedOut: number;
+  purged: number;
+}
+
+/**
+ * The storage port of the domain core. Every method is atomic on its own: implementations run
+ * multi-key changes as one unit (a Lua script on Redis), so concurrent dispatchers and ingresses
+ * never see or create a half-made change. Every status change also appends its event to the
+ * device's partition event log in the same unit.
+ */
+export interface CommandStore {
+  addDevice(device: Device): Promise<void>;
+  getDevice(ref: DeviceRef): Promise<Device | undefined>;
+  findDeviceByNodeId(nodeId: string): Promise<Device | undefined>;
+  /** Removes the device, its queue and its history; false when it did not exist. */
+  deleteDevice(ref: DeviceRef): Promise<boolean>;
+  listDevices(projectId: string, filter: DeviceFilter, page: PageQuery): Promise<Page<Device>>;
+
+  /** Fails with DEVICE_NOT_FOUND, or COMMAND_CACHE_FULL when a PENDING one would exceed the cap. */
+  createCommand(record: CommandRecord, maxPending: number): Promise<Command>;
+  getCommand(ref: CommandRef): Promise<Command | undefined>;
+  listQueue(ref: DeviceRef, filter: CommandFilter, page: PageQuery): Promise<Page<Command>>;
+  listHistory(ref: DeviceRef, filter: CommandFilter, page: PageQuery): Promise<Page<Command>>;
+  countHistory(ref: DeviceRef, filter: CommandFilter): Promise<number>;
+
+  transition(ref: CommandRef, change: TransitionRequest): Promise<TransitionOutcome>;
+  /** Serial delivery: the oldest unexpired PENDING command becomes SENT with the given ack deadline. */
+  takeNextForDelivery(ref: DeviceRef, now: number, deadline: number): Promise<TakeNextResult>;
+  /** Expires overdue PENDING, times out overdue SENT/DELIVERED, purges history past retention. */
+  sweep(partition: number, now: number, retentionMs: number): Promise<SweepResult>;
+
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
