@@ -7,6 +7,7 @@
 export const ERRORS = {
   INTERNAL: { code: 'IOTDA.000001', status: 500, message: 'Internal server error.' }, // invented
   UNAUTHORIZED: { code: 'IOTDA.000002', status: 401, message: 'Authentication failed. The request is unauthorized.' },
+  ROUTE_NOT_FOUND: { code: 'IOTDA.000005', status: 404, message: 'The requested API does not exist.' }, // invented
   INVALID_INPUT: { code: 'IOTDA.000006', status: 400, message: 'Invalid input data.' },
   BAD_REQUEST: {
     code: 'IOTDA.000008',
