@@ -71,6 +71,33 @@ export interface SweepResult {
   expired: number;
   timedOut: number;
   purged: number;
+  /** True when a batch limit was hit: more overdue work is waiting, the caller may sweep again at once. */
+  more?: boolean;
+}
+
+/**
+ * One status change, as appended to the partition's event log in the same atomic unit as the change.
+ * It carries everything a `device.command.status` notification needs (times, result, the device's
+ * node/product/gateway ids), so a forwarder never has to read the command or the device again.
+ */
+export interface CommandEvent extends CommandRef {
+  status: CommandStatus;
+  /** When the change happened (epoch ms). */
+  at: number;
+  createdAt: number;
+  sentAt?: number;
+  deliveredAt?: number;
+  respondedAt?: number;
+  result?: Record<string, unknown>;
+  nodeId?: string;
+  productId?: string;
+  gatewayId?: string;
+}
+
+export interface EventEntry {
+  /** Log position, `<ms>-<seq>` as in a Redis Stream; entries come back in increasing order. */
+  id: string;
+  event: CommandEvent;
 }
 
 /**
@@ -99,6 +126,16 @@ export interface CommandStore {
   takeNextForDelivery(ref: DeviceRef, now: number, deadline: number): Promise<TakeNextResult>;
   /** Expires overdue PENDING, times out overdue SENT/DELIVERED, purges history past retention. */
   sweep(partition: number, now: number, retentionMs: number): Promise<SweepResult>;
+
+  /**
+   * Events of one partition after `afterId` (exclusive; `'0'` or `''` reads from the oldest kept entry),
+   * at most `count`, in log order.
+   */
+  readEvents(partition: number, afterId: string, count: number): Promise<EventEntry[]>;
+  /** Devices are spread over this many partitions (sweeping, events and leases are per partition). */
+  readonly partitions: number;
+  /** The partition of a device: stable for the store's configured partition count. */
+  partitionOf(ref: DeviceRef): number;
 
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,6 +1,6 @@
 import { AppError } from '../errors.js';
-import { pageOf } from '../paging.js';
 import type { Page, PageQuery } from '../store.js';
+import { byIdDesc, pageNewestFirst } from '../store-support.js';
 import {
   type ActionFilter,
   type ActionUpdate,
@@ -61,7 +61,11 @@ export class RuleService {
         (filter.ruleName === undefined || r.ruleName === filter.ruleName) &&
         (filter.active === undefined || r.active === filter.active),
     );
-    return pageOf(rules, (r) => r.ruleId, page);
+    return pageNewestFirst(
+      rules.sort((a, b) => byIdDesc(a.ruleId, b.ruleId)),
+      (r) => r.ruleId,
+      page,
+    );
   }
 
   async createAction(input: NewAction): Promise<RuleAction> {
@@ -102,7 +106,11 @@ export class RuleService {
         // IoTDA: app_id filters only when no rule_id is given and app_type is APP.
         (filter.ruleId !== undefined || filter.appType !== 'APP' || a.appId === filter.appId),
     );
-    return pageOf(actions, (a) => a.actionId, page);
+    return pageNewestFirst(
+      actions.sort((a, b) => byIdDesc(a.actionId, b.actionId)),
+      (a) => a.actionId,
+      page,
+    );
   }
 
   /** Active rules of a project for a subject, with their actions: what the forwarder pushes to. */

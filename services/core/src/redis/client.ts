@@ -1,0 +1,14 @@
+import { Redis, type RedisOptions } from 'ioredis';
+
+export interface RedisClientOptions extends RedisOptions {
+  /** Receives connection errors; an ioredis client without an error listener crashes the process. */
+  onError?: (error: Error) => void;
+}
+
+/** A client with an error listener attached, as every ioredis client in the project must have. */
+export function createRedisClient(url: string, options: RedisClientOptions = {}): Redis {
+  const { onError, ...redisOptions } = options;
+  const redis = new Redis(url, redisOptions);
+  redis.on('error', onError ?? (() => {}));
+  return redis;
+}

@@ -1,0 +1,291 @@
+import type { Redis } from 'ioredis';
+import { CMD, DEV } from './codec.js';
+import { SEG } from './keys.js';
+
+/**
+ * The Lua scripts of RedisStore. Each multi-key change is one script, so it is atomic and needs one
+ * round trip. The scripts know the key layout and field names (generated from keys.ts / codec.ts
+ * into the `SEG` and `F` tables below) but no lifecycle rule: the caller passes every target status
+ * with its legal predecessors (`from`, from LEGAL_FROM), its index placement and its time-stamp field.
+ *
+ * Cluster: each script touches keys of one partition only, all tagged `{pN}`. Keys known up front
+ * are declared in KEYS; keys derived from index members inside a script (command hashes found by the
+ * sweeper, a device's indexes) carry the same tag, so they are in the slot of KEYS[1].
+ *
+ * Event stream cap: `XADD ... MAXLEN ~ <eventsMaxLen>` bounds memory until the forwarder (issue 4)
+ * exists; it will replace this cap by trimming events once they are acknowledged.
+ */
+
+const luaTable = (entries: Record<string, string>): string =>
+  `{ ${Object.entries(entries)
+    .map(([name, value]) => `${name} = '${value}'`)
+    .join(', ')} }`;
+
+const PRELUDE = `
+local F = ${luaTable(CMD)}
+local DF = ${luaTable(DEV)}
+local SEG = ${luaTable(SEG)}
+
+local function inList(csv, value)
+  return value ~= nil and value ~= false and string.find(',' .. csv .. ',', ',' .. value .. ',', 1, true) ~= nil
+end
+
+local function devKeys(base, p, d)
+  local s = p .. ':' .. d
+  return { dev = base .. SEG.device .. s, pend = base .. SEG.pending .. s,
+           act = base .. SEG.active .. s, hist = base .. SEG.history .. s }
+end
+
+local function partKeys(base)
+  return { exp = base .. SEG.expiry, tmo = base .. SEG.timeouts, ret = base .. SEG.retention,
+           events = base .. SEG.events }
+end
+
+local function cmdKey(base, id) return base .. SEG.command .. id end
+local function parasKey(base, id) return base .. SEG.paras .. id end
+local function resultKey(base, id) return base .. SEG.result .. id end
+
+-- Moves an id into the per-device and partition indexes of its placement. Final commands never
+-- move again, so only the pending/active indexes need clearing.
+local function place(dk, pk, id, placement, score)
+  redis.call('ZREM', dk.pend, id)
+  redis.call('ZREM', dk.act, id)
+  redis.call('ZREM', pk.exp, id)
+  redis.call('ZREM', pk.tmo, id)
+  if placement == 'pending' then
+    redis.call('ZADD', dk.pend, 0, id)
+    redis.call('ZADD', pk.exp, score, id)
+  elseif placement == 'active' then
+    redis.call('ZADD', dk.act, 0, id)
+    redis.call('ZADD', pk.tmo, score, id)
+  else
+    redis.call('ZADD', dk.hist, 0, id)
+    redis.call('ZADD', pk.ret, score, id)
+  end
+end
+
+-- Appends the command's current state as an event: everything a notification needs.
+local function emit(base, dk, pk, id, at, maxlen)
+  local c = redis.call('HMGET', cmdKey(base, id), F.projectId, F.deviceId, F.status, F.createdAt,
+                       F.sentAt, F.deliveredAt, F.respondedAt, F.result)
+  local f = { 'projectId', c[1], 'deviceId', c[2], 'commandId', id, 'status', c[3], 'at', at, 'createdAt', c[4] }
+  local function add(name, value)
+    if value then
+      f[#f + 1] = name
+      f[#f + 1] = value
+    end
+  end
+  add('sentAt', c[5])
+  add('deliveredAt', c[6])
+  add('respondedAt', c[7])
+  add('result', c[8] or redis.call('GET', resultKey(base, id)))
+  local dv = redis.call('HMGET', dk.dev, DF.nodeId, DF.productId, DF.gatewayId)
+  add('nodeId', dv[1])
+  add('productId', dv[2])
+  add('gatewayId', dv[3])
+  redis.call('XADD', pk.events, 'MAXLEN', '~', maxlen, '*', unpack(f))
+end
+
+-- Stores a JSON value inline when short (the hash stays listpack-encoded) or in its own key.
+local function putJson(ck, field, key, json, inlineMax)
+  if #json <= tonumber(inlineMax) then
+    redis.call('HSET', ck, field, json)
+    redis.call('DEL', key)
+  else
+    redis.call('SET', key, json)
+    redis.call('HDEL', ck, field)
+  end
+end
+
+-- Applies a change whose legality the caller has checked: status, stamp, result, indexes, event.
+local function change(base, dk, pk, id, to, at, placement, score, stamp, result, inlineMax, maxlen)
+  local ck = cmdKey(base, id)
+  redis.call('HSET', ck, F.status, to)
+  if stamp ~= '' then redis.call('HSET', ck, stamp, at) end
+  if result ~= '' then putJson(ck, F.result, resultKey(base, id), result, inlineMax) end
+  place(dk, pk, id, placement, score)
+  emit(base, dk, pk, id, at, maxlen)
+end
+
+local function snapshot(base, id)
+  return { redis.call('HGETALL', cmdKey(base, id)), redis.call('GET', parasKey(base, id)),
+           redis.call('GET', resultKey(base, id)) }
+end
+`;
+
+/**
+ * KEYS: device hash. ARGV: base, id, projectId, deviceId, placement, score, maxPending, maxlen,
+ * inlineMax, paras JSON, createdAt, then the command's hash field/value pairs.
+ * Returns {1} or {0, error key}.
+ */
+const CREATE = `${PRELUDE}
+local base, id, p, d = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local placement = ARGV[5]
+if redis.call('EXISTS', KEYS[1]) == 0 then return { 0, 'DEVICE_NOT_FOUND' } end
+local dk, pk = devKeys(base, p, d), partKeys(base)
+if placement == 'pending' and redis.call('ZCARD', dk.pend) >= tonumber(ARGV[7]) then
+  return { 0, 'COMMAND_CACHE_FULL' }
+end
+local ck = cmdKey(base, id)
+redis.call('HSET', ck, unpack(ARGV, 12))
+putJson(ck, F.paras, parasKey(base, id), ARGV[10], ARGV[9])
+place(dk, pk, id, placement, ARGV[6])
+emit(base, dk, pk, id, ARGV[11], ARGV[8])
+return { 1 }
+`;
+
+/**
+ * KEYS: command hash. ARGV: base, id, projectId, deviceId, to, from (csv), placement, stamp field,
+ * at, score, result JSON (or ''), inlineMax, maxlen.
+ * Returns {1, snapshot} | {0, 'not_found'} | {0, 'illegal', current}.
+ */
+const TRANSITION = `${PRELUDE}
+local base, id, p, d = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local cur = redis.call('HMGET', KEYS[1], F.projectId, F.deviceId, F.status)
+if not cur[3] or cur[1] ~= p or cur[2] ~= d then return { 0, 'not_found' } end
+if not inList(ARGV[6], cur[3]) then return { 0, 'illegal', cur[3] } end
+change(base, devKeys(base, p, d), partKeys(base), id, ARGV[5], ARGV[9], ARGV[7], ARGV[10], ARGV[8], ARGV[11],
+       ARGV[12], ARGV[13])
+return { 1, snapshot(base, id) }
+`;
+
+/**
+ * KEYS: the device's pending index. ARGV: base, projectId, deviceId, now, deadline, maxlen, inlineMax,
+ * then two targets of 4 values each (status, from csv, placement, stamp): the delivery one (SENT)
+ * and the expiry one (EXPIRED).
+ * Returns {busy 0|1, expired count} plus, when one was taken, its id and snapshot.
+ */
+const TAKE_NEXT = `${PRELUDE}
+local base, p, d, now, deadline = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local maxlen, inlineMax = ARGV[6], ARGV[7]
+local dk, pk = devKeys(base, p, d), partKeys(base)
+if redis.call('ZCARD', dk.act) > 0 then return { 1, 0 } end
+local expired = 0
+while true do
+  local id = redis.call('ZRANGE', dk.pend, 0, 0)[1]
+  if not id then return { 0, expired } end
+  local c = redis.call('HMGET', cmdKey(base, id), F.status, F.expiresAt)
+  if not inList(ARGV[9], c[1]) then
+    -- An index entry without a record the delivery may take: drop it so the queue cannot stall.
+    redis.call('ZREM', dk.pend, id)
+    redis.call('ZREM', pk.exp, id)
+  elseif tonumber(c[2]) <= tonumber(now) and inList(ARGV[13], c[1]) then
+    change(base, dk, pk, id, ARGV[12], now, ARGV[14], now, ARGV[15], '', inlineMax, maxlen)
+    expired = expired + 1
+  else
+    change(base, dk, pk, id, ARGV[8], now, ARGV[10], deadline, ARGV[11], '', inlineMax, maxlen)
+    return { 0, expired, id, snapshot(base, id) }
+  end
+end
+`;
+
+/**
+ * KEYS: expiry, timeout, retention indexes and events of the partition. ARGV: base, now, retentionMs,
+ * batch, maxlen, inlineMax, then the expiry target and the timeout target (4 values each, as above).
+ * Returns {expired, timedOut, purged, more 0|1}.
+ */
+const SWEEP = `${PRELUDE}
+local base, now, batch = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[4])
+local maxlen, inlineMax = ARGV[5], ARGV[6]
+local pk = partKeys(base)
+local function endOverdue(index, to, from, placement, stamp)
+  local ids = redis.call('ZRANGE', index, '-inf', now, 'BYSCORE', 'LIMIT', 0, batch)
+  local ended = 0
+  for _, id in ipairs(ids) do
+    local c = redis.call('HMGET', cmdKey(base, id), F.projectId, F.deviceId, F.status)
+    if inList(from, c[3]) then
+      change(base, devKeys(base, c[1], c[2]), pk, id, to, ARGV[2], placement, ARGV[2], stamp, '', inlineMax, maxlen)
+      ended = ended + 1
+    else
+      redis.call('ZREM', index, id)
+    end
+  end
+  return ended, #ids
+end
+local expired, seenExpired = endOverdue(pk.exp, ARGV[7], ARGV[8], ARGV[9], ARGV[10])
+local timedOut, seenTimedOut = endOverdue(pk.tmo, ARGV[11], ARGV[12], ARGV[13], ARGV[14])
+local old = redis.call('ZRANGE', pk.ret, '-inf', now - tonumber(ARGV[3]), 'BYSCORE', 'LIMIT', 0, batch)
+for _, id in ipairs(old) do
+  local c = redis.call('HMGET', cmdKey(base, id), F.projectId, F.deviceId)
+  if c[1] and c[2] then redis.call('ZREM', devKeys(base, c[1], c[2]).hist, id) end
+  redis.call('DEL', cmdKey(base, id), parasKey(base, id), resultKey(base, id))
+  redis.call('ZREM', pk.ret, id)
+end
+local more = 0
+if seenExpired >= batch or seenTimedOut >= batch or #old >= batch then more = 1 end
+return { expired, timedOut, #old, more }
+`;
+
+/**
+ * KEYS: device hash. ARGV: base, projectId, deviceId.
+ * Returns {0} when absent, else {1, nodeId, recordId} for the caller to clean the non-partition indexes.
+ */
+const DELETE_DEVICE = `${PRELUDE}
+local base, p, d = ARGV[1], ARGV[2], ARGV[3]
+if redis.call('EXISTS', KEYS[1]) == 0 then return { 0 } end
+local dk, pk = devKeys(base, p, d), partKeys(base)
+local dv = redis.call('HMGET', KEYS[1], DF.nodeId, DF.recordId)
+for _, index in ipairs({ dk.pend, dk.act, dk.hist }) do
+  for _, id in ipairs(redis.call('ZRANGE', index, 0, -1)) do
+    redis.call('DEL', cmdKey(base, id), parasKey(base, id), resultKey(base, id))
+    redis.call('ZREM', pk.exp, id)
+    redis.call('ZREM', pk.tmo, id)
+    redis.call('ZREM', pk.ret, id)
+  end
+end
+redis.call('DEL', KEYS[1], dk.pend, dk.act, dk.hist)
+return { 1, dv[1], dv[2] }
+`;
+
+/** KEYS: device hash. ARGV: field/value pairs. Returns 1 when created, 0 when the device exists. */
+const ADD_DEVICE = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV))
+return 1
+`;
+
+/** KEYS: hash. ARGV: field, expected value. Deletes the field only while it still holds that value. */
+const HDEL_IF = `
+if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end
+return 0
+`;
+
+/** KEYS: key. ARGV: expected value. Deletes the key only while it still holds that value. */
+const DEL_IF = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
+export const SCRIPTS = {
+  snoozeCreateCommand: { keys: 1, lua: CREATE },
+  snoozeTransition: { keys: 1, lua: TRANSITION },
+  snoozeTakeNext: { keys: 1, lua: TAKE_NEXT },
+  snoozeSweep: { keys: 4, lua: SWEEP },
+  snoozeDeleteDevice: { keys: 1, lua: DELETE_DEVICE },
+  snoozeAddDevice: { keys: 1, lua: ADD_DEVICE },
+  snoozeHdelIf: { keys: 1, lua: HDEL_IF },
+  snoozeDelIf: { keys: 1, lua: DEL_IF },
+} as const;
+
+export type ScriptName = keyof typeof SCRIPTS;
+
+type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
+
+/** Registers the scripts on a client (idempotent: the same definitions under the same names). */
+export function registerScripts(redis: Redis): void {
+  for (const [name, script] of Object.entries(SCRIPTS)) {
+    redis.defineCommand(name, { numberOfKeys: script.keys, lua: script.lua });
+  }
+}
+
+export function runScript(
+  redis: Redis,
+  name: ScriptName,
+  keys: readonly string[],
+  args: readonly (string | number)[],
+): Promise<unknown> {
+  if (keys.length !== SCRIPTS[name].keys) throw new Error(`${name} takes ${SCRIPTS[name].keys} keys`);
+  const fn = (redis as unknown as Record<string, ScriptFn | undefined>)[name];
+  if (!fn) throw new Error(`script ${name} is not registered on this client`);
+  return fn.call(redis, ...keys, ...args);
+}
