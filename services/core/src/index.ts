@@ -16,6 +16,7 @@ export * from './redis/keys.js';
 export * from './redis/leases.js';
 export * from './redis/store.js';
 export * from './rules/index.js';
+export * from './runtime.js';
 export * from './store.js';
 export * from './store-support.js';
 export * from './sweeper.js';
