@@ -5,7 +5,15 @@ import { AppError } from './errors.js';
 import { newId } from './ids.js';
 import { LEGAL_FROM } from './lifecycle.js';
 import { LIMITS } from './limits.js';
-import type { Command, CommandRef, Device, DeviceRef, NewCommand, NewDevice } from './model.js';
+import {
+  type Command,
+  type CommandRef,
+  DEVICE_PROFILE_FIELDS,
+  type Device,
+  type DeviceRef,
+  type NewCommand,
+  type NewDevice,
+} from './model.js';
 import type {
   CommandFilter,
   CommandRecord,
@@ -89,6 +97,9 @@ export class CommandService {
     if (input.deviceName !== undefined) device.deviceName = input.deviceName;
     if (input.description !== undefined) device.description = input.description;
     if (input.secret !== undefined) device.secret = input.secret;
+    for (const name of DEVICE_PROFILE_FIELDS) {
+      if (input[name] !== undefined) Object.assign(device, { [name]: input[name] });
+    }
     await this.store.addDevice(device);
     return device;
   }

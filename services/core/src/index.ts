@@ -1,5 +1,6 @@
 export * from './clock.js';
 export * from './command-service.js';
+export * from './compact.js';
 export * from './defaults.js';
 export * from './delivery.js';
 export * from './errors.js';

@@ -57,7 +57,15 @@ export interface Device extends DeviceRef {
   /** Hex PSK for CoAP/DTLS; never listed. */
   secret?: string;
   createdAt: number;
+  /** Attributes kept for the API's sake (IoTDA returns them) that the core does not act on. */
+  appId?: string;
+  extensionInfo?: Record<string, unknown>;
+  secureAccess?: boolean;
+  authTimeout?: number;
 }
+
+/** The optional device attributes the core stores and returns without acting on them. */
+export const DEVICE_PROFILE_FIELDS = ['appId', 'extensionInfo', 'secureAccess', 'authTimeout'] as const;
 
 export interface NewDevice {
   projectId: string;
@@ -68,4 +76,8 @@ export interface NewDevice {
   description?: string;
   gatewayId?: string;
   secret?: string;
+  appId?: string;
+  extensionInfo?: Record<string, unknown>;
+  secureAccess?: boolean;
+  authTimeout?: number;
 }

@@ -46,6 +46,7 @@ export function matchesDevice(device: Device, filter: DeviceFilter): boolean {
   if (filter.nodeId !== undefined && device.nodeId !== filter.nodeId) return false;
   if (filter.gatewayId !== undefined && device.gatewayId !== filter.gatewayId) return false;
   if (filter.deviceName !== undefined && device.deviceName !== filter.deviceName) return false;
+  if (filter.appId !== undefined && device.appId !== filter.appId) return false;
   if (filter.startTime !== undefined && device.createdAt < filter.startTime) return false;
   if (filter.endTime !== undefined && device.createdAt > filter.endTime) return false;
   return true;

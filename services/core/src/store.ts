@@ -28,6 +28,7 @@ export interface DeviceFilter {
   nodeId?: string;
   gatewayId?: string;
   deviceName?: string;
+  appId?: string;
   startTime?: number;
   endTime?: number;
 }

@@ -1,4 +1,4 @@
-import type { Command, CommandStatus, Device, SendStrategy } from '../model.js';
+import { type Command, type CommandStatus, DEVICE_PROFILE_FIELDS, type Device, type SendStrategy } from '../model.js';
 import type { CommandEvent } from '../store.js';
 
 /**
@@ -31,6 +31,8 @@ export const DEV = {
   secret: 'k',
   createdAt: 'c',
   recordId: 'r',
+  /** JSON of the rarely set attributes (DEVICE_PROFILE_FIELDS): one field instead of four. */
+  profile: 'pf',
 } as const;
 
 export type Fields = Record<string, string>;
@@ -114,6 +116,7 @@ export function deviceFields(device: Device, recordId: string): string[] {
     [DEV.secret, device.secret],
     [DEV.createdAt, device.createdAt],
     [DEV.recordId, recordId],
+    [DEV.profile, profileJson(device)],
   ];
   return pairs.flatMap(([field, value]) => (value === undefined ? [] : [field, String(value)]));
 }
@@ -135,7 +138,15 @@ export function deviceFromFields(projectId: string, deviceId: string, fields: Fi
   if (deviceName !== undefined) device.deviceName = deviceName;
   if (description !== undefined) device.description = description;
   if (secret !== undefined) device.secret = secret;
-  return device;
+  const profile = fields[DEV.profile];
+  return profile === undefined ? device : { ...device, ...(JSON.parse(profile) as Partial<Device>) };
+}
+
+function profileJson(device: Device): string | undefined {
+  const profile = Object.fromEntries(
+    DEVICE_PROFILE_FIELDS.filter((name) => device[name] !== undefined).map((name) => [name, device[name]]),
+  );
+  return Object.keys(profile).length === 0 ? undefined : JSON.stringify(profile);
 }
 
 /** Stream entry fields use the full names: the log is read by other services, not paid per record. */

@@ -1,3 +1,4 @@
+import { compact } from '../compact.js';
 import { AppError } from '../errors.js';
 import type { Page, PageQuery } from '../store.js';
 import { byIdDesc, pageNewestFirst } from '../store-support.js';
@@ -42,7 +43,7 @@ export class RuleService {
     if ((update.select === undefined) !== (update.where === undefined)) {
       throw new AppError('RULE_INVALID', 'select and where must be updated together.');
     }
-    const rule = { ...(await this.getRule(projectId, ruleId)), ...definedOnly(update) };
+    const rule = { ...(await this.getRule(projectId, ruleId)), ...compact(update) };
     await this.store.putRule(rule);
     return rule;
   }
@@ -88,7 +89,7 @@ export class RuleService {
   }
 
   async updateAction(projectId: string, actionId: string, update: ActionUpdate): Promise<RuleAction> {
-    const action = { ...(await this.getAction(projectId, actionId)), ...definedOnly(update) };
+    const action = { ...(await this.getAction(projectId, actionId)), ...compact(update) };
     checkChannelDetail(action.channel, action.channelDetail);
     if (!(await this.store.putAction(action))) throw new AppError('ACTION_NOT_FOUND');
     return action;
@@ -136,8 +137,4 @@ function checkChannelDetail(channel: RuleAction['channel'], detail: ChannelDetai
   if (channel === 'HTTP_FORWARDING' && http?.signatureEnable && !http.token) {
     throw new AppError('ACTION_INVALID', 'signature_enable needs a token.');
   }
-}
-
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AppError } from '@snooze/core';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
 import openapiGlue from 'fastify-openapi-glue';
 import { type Authenticator, authorizeProject, type Identity } from '../auth/index.js';
 import type { DispatcherMetrics } from '../metrics.js';
@@ -40,12 +40,16 @@ export interface HttpAppOptions {
 }
 
 export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInstance> {
+  const accessLog = options.logger.level === 'debug' || options.logger.level === 'trace';
   const app = Fastify({
     loggerInstance: options.logger,
     genReqId: () => randomUUID(),
-    requestIdLogLabel: 'request_id',
     bodyLimit: options.bodyLimitBytes,
-    disableRequestLogging: true,
+    // Per-request access lines only at debug: at info they would cost more than the request itself.
+    logController: new LogController({
+      requestIdLogLabel: 'request_id',
+      disableRequestLogging: !accessLog,
+    }),
     return503OnClosing: true,
   });
   app.setValidatorCompiler(createValidatorCompiler());

@@ -8,7 +8,7 @@ import addFormats from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
 
 // OpenAPI keywords that are documentation, not validation.
-const OPENAPI_KEYWORDS = ['example', 'x-max-bytes', 'xml', 'externalDocs', 'deprecated', 'discriminator'];
+const OPENAPI_KEYWORDS = ['example', 'x-max-bytes', 'xml', 'externalDocs', 'discriminator'];
 
 function makeAjv(options: Options): Ajv {
   const ajv = new Ajv({ allErrors: false, removeAdditional: false, useDefaults: true, ...options });
