@@ -69,13 +69,8 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   });
   app.addHook('preValidation', async (request) => {
     if (request.routeOptions.config.public || !request.routeOptions.url) return;
-    request.identity = options.authenticator.authenticate(authInput(request));
-    // Every API path is project-scoped; checking here, before validation, means no handler can forget it
-    // and another tenant learns nothing from validation errors.
-    authorizeProject(request.identity, (request.params as { project_id: string }).project_id);
-    if (options.rateLimiter && !options.rateLimiter.take(request.identity.projectId)) {
-      throw new AppError('RATE_LIMITED');
-    }
+    authenticate(request, options);
+    parseJsonBody(request);
   });
   observe(app, options.metrics);
   registerOperationalRoutes(app, options);
@@ -86,19 +81,35 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   return app;
 }
 
+/**
+ * JSON bodies are kept as bytes until the request is authenticated: the AK/SK signature covers the raw
+ * bytes, and an anonymous caller learns nothing from parse errors. `parseJsonBody` runs after auth.
+ */
 function keepRawJsonBodies(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
-    const raw = body as Buffer;
-    request.rawBody = raw;
-    // IoTDA's SDK sends `Content-Type: application/json` with no body on the bodiless POST .../count.
-    if (raw.length === 0) return done(null, undefined);
-    try {
-      done(null, JSON.parse(raw.toString('utf8')));
-    } catch {
-      done(new AppError('BAD_REQUEST', 'The body is not valid JSON.'), undefined);
-    }
+    request.rawBody = body as Buffer;
+    done(null, undefined);
   });
+}
+
+function parseJsonBody(request: FastifyRequest): void {
+  const raw = request.rawBody;
+  // IoTDA's SDK sends `Content-Type: application/json` with no body on the bodiless POST .../count.
+  if (!raw || raw.length === 0) return;
+  try {
+    request.body = JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new AppError('BAD_REQUEST', 'The body is not valid JSON.');
+  }
+}
+
+/** Credentials, then the project the path names, then the project's rate: all before the body is read. */
+function authenticate(request: FastifyRequest, options: HttpAppOptions): void {
+  const identity = options.authenticator.authenticate(authInput(request));
+  request.identity = identity;
+  authorizeProject(identity, (request.params as { project_id: string }).project_id);
+  if (options.rateLimiter && !options.rateLimiter.take(identity.projectId)) throw new AppError('RATE_LIMITED');
 }
 
 function authInput(request: FastifyRequest) {
