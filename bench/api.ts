@@ -1,0 +1,240 @@
+/**
+ * `npm run bench:api`: CreateAsyncCommand throughput and latency of the dispatcher on real Redis, against a
+ * bare fastify hello world measured in the same run on the same machine; then Redis memory per PENDING
+ * command. Writes bench/results/api.{json,md}.
+ */
+import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { CommandService, LocalDelivery, RedisStore } from '@snooze/core';
+import { deleteKeys } from '@snooze/core/testing';
+import autocannon from 'autocannon';
+import type { Redis } from 'ioredis';
+import { startChild, stopChild } from './support/child.js';
+import { machineInfo, median } from './support/machine.js';
+
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CONNECTIONS = 50;
+const DEVICES = 10_000;
+const TOKEN = 'bench-token';
+const PROJECT = 'bench-project';
+const PORT = 18_080;
+const BASELINE_PORT = 18_081;
+
+// What a water-meter valve command looks like: a few parameters and a schedule (~150 bytes).
+const PARAS = {
+  value: 'ON',
+  valve: 2,
+  duration_s: 300,
+  schedule: { start: '20261126T230000Z', repeat: 'daily', until: '20270101T000000Z' },
+  reason: 'night-flush',
+};
+const BODY = JSON.stringify({ service_id: 'Valve', command_name: 'SET_VALVE', paras: PARAS, send_strategy: 'delay' });
+
+interface RunFigures {
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+async function load(url: string, options: Partial<autocannon.Options>): Promise<RunFigures> {
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, ...options });
+  return {
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+async function provision(prefix: string): Promise<{ service: CommandService; redis: Redis; store: RedisStore }> {
+  const store = RedisStore.connect(REDIS_URL, { keyPrefix: prefix });
+  const service = new CommandService({ store, delivery: new LocalDelivery() });
+  for (let i = 0; i < DEVICES; i += 500) {
+    await Promise.all(
+      Array.from({ length: Math.min(500, DEVICES - i) }, (_, j) =>
+        service.addDevice({ projectId: PROJECT, nodeId: `86${String(i + j).padStart(13, '0')}`, productId: 'valve' }),
+      ),
+    );
+  }
+  return { service, store, redis: (store as unknown as { redis: Redis }).redis };
+}
+
+const deviceId = (i: number) => `valve_86${String(i % DEVICES).padStart(13, '0')}`;
+
+async function createRun(prefix: string): Promise<RunFigures> {
+  const dispatcher = await startChild(
+    'services/dispatcher/src/main.ts',
+    {
+      HOST: '127.0.0.1',
+      PORT: String(PORT),
+      REDIS_URL,
+      REDIS_KEY_PREFIX: prefix,
+      API_TOKENS: `${TOKEN}:${PROJECT}`,
+      LOG_LEVEL: 'warn',
+    },
+    `http://127.0.0.1:${PORT}/healthz`,
+  );
+  try {
+    let n = 0;
+    // A short unmeasured load first: the child's JIT warms up before the figures count.
+    await load(`http://127.0.0.1:${PORT}/healthz`, { duration: 1 });
+    return await load(`http://127.0.0.1:${PORT}`, {
+      requests: [
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-auth-token': TOKEN },
+          body: BODY,
+          // Mutating keeps the load generator cheap: on 2 cores it shares the CPU with the server.
+          setupRequest: (request) => {
+            request.path = `/v5/iot/${PROJECT}/devices/${deviceId(n++)}/async-commands`;
+            return request;
+          },
+        },
+      ],
+    });
+  } finally {
+    await stopChild(dispatcher);
+  }
+}
+
+async function baselineRun(): Promise<RunFigures> {
+  const server = await startChild(
+    'bench/support/hello-server.ts',
+    { PORT: String(BASELINE_PORT) },
+    `http://127.0.0.1:${BASELINE_PORT}/`,
+  );
+  try {
+    await load(`http://127.0.0.1:${BASELINE_PORT}/`, { duration: 1 });
+    return await load(`http://127.0.0.1:${BASELINE_PORT}/`, {});
+  } finally {
+    await stopChild(server);
+  }
+}
+
+/** INFO used_memory before and after N PENDING commands, minus their paras bytes, per command. */
+async function memoryPerPending(): Promise<{ withEvents: number; steadyState: number; parasBytes: number }> {
+  const prefix = `snooze-bench:${randomUUID().slice(0, 8)}:`;
+  const { service, store, redis } = await provision(prefix);
+  try {
+    const commands = DEVICES * 2;
+    const before = await usedMemory(redis);
+    for (let i = 0; i < commands; i += 1000) {
+      await Promise.all(
+        Array.from({ length: 1000 }, (_, j) =>
+          service.createCommand({ projectId: PROJECT, deviceId: deviceId(i + j), paras: PARAS, sendStrategy: 'delay' }),
+        ),
+      );
+    }
+    const parasBytes = Buffer.byteLength(JSON.stringify(PARAS));
+    const withEvents = ((await usedMemory(redis)) - before) / commands - parasBytes;
+    // The forwarder trims each partition's event stream once events are fanned out: the steady state.
+    for (let p = 0; p < store.partitions; p++) await redis.xtrim(store.keys.events(p), 'MAXLEN', 0);
+    const steadyState = ((await usedMemory(redis)) - before) / commands - parasBytes;
+    return { withEvents: Math.round(withEvents), steadyState: Math.round(steadyState), parasBytes };
+  } finally {
+    await deleteKeys(redis, prefix);
+    await store.close();
+    await redis.quit().catch(() => {});
+  }
+}
+
+async function usedMemory(redis: Redis): Promise<number> {
+  const info = await redis.info('memory');
+  return Number(/used_memory:(\d+)/.exec(info)?.[1]);
+}
+
+async function main(): Promise<void> {
+  const create: RunFigures[] = [];
+  const baseline: RunFigures[] = [];
+  for (let run = 1; run <= RUNS; run++) {
+    const prefix = `snooze-bench:${randomUUID().slice(0, 8)}:`;
+    const { redis, store } = await provision(prefix);
+    try {
+      baseline.push(await baselineRun());
+      create.push(await createRun(prefix));
+    } finally {
+      await deleteKeys(redis, prefix);
+      await store.close();
+      await redis.quit().catch(() => {});
+    }
+    const c = create.at(-1) as RunFigures;
+    const b = baseline.at(-1) as RunFigures;
+    process.stdout.write(
+      `run ${run}/${RUNS}: create ${c.requestsPerSecond.toFixed(0)} req/s p99 ${c.p99} ms (non-2xx ${c.non2xx}) | baseline ${b.requestsPerSecond.toFixed(0)} req/s\n`,
+    );
+  }
+  const summary = (runs: RunFigures[]) => ({
+    requestsPerSecond: Math.round(median(runs.map((r) => r.requestsPerSecond))),
+    p50Ms: median(runs.map((r) => r.p50)),
+    p99Ms: median(runs.map((r) => r.p99)),
+    non2xx: runs.reduce((sum, r) => sum + r.non2xx, 0),
+    errors: runs.reduce((sum, r) => sum + r.errors, 0),
+  });
+  const createSummary = summary(create);
+  const baselineSummary = summary(baseline);
+  const ratio = Math.round((createSummary.requestsPerSecond / baselineSummary.requestsPerSecond) * 100) / 100;
+  const memory = await memoryPerPending();
+  const result = {
+    date: new Date().toISOString(),
+    machine: machineInfo(),
+    settings: {
+      runs: RUNS,
+      secondsPerRun: SECONDS,
+      connections: CONNECTIONS,
+      devices: DEVICES,
+      parasBytes: memory.parasBytes,
+    },
+    create: createSummary,
+    baseline: baselineSummary,
+    ratioToBaseline: ratio,
+    targets: { ratio: 0.4, p99Ms: 25, memoryBytes: 600 },
+    memoryPerPendingBytes: { steadyState: memory.steadyState, beforeEventTrim: memory.withEvents },
+    runs: { create, baseline },
+  };
+  await writeFile('bench/results/api.json', `${JSON.stringify(result, null, 2)}\n`);
+  await writeFile('bench/results/api.md', markdown(result));
+  process.stdout.write(markdown(result));
+}
+
+function markdown(r: {
+  date: string;
+  machine: ReturnType<typeof machineInfo>;
+  create: ReturnType<typeof Object>;
+  [key: string]: unknown;
+}): string {
+  const c = r.create as { requestsPerSecond: number; p50Ms: number; p99Ms: number; non2xx: number };
+  const b = r.baseline as { requestsPerSecond: number; p50Ms: number; p99Ms: number };
+  const m = r.memoryPerPendingBytes as { steadyState: number; beforeEventTrim: number };
+  const s = r.settings as {
+    runs: number;
+    secondsPerRun: number;
+    connections: number;
+    devices: number;
+    parasBytes: number;
+  };
+  return `# API benchmark (npm run bench:api)
+
+${r.date} · ${r.machine.cpus} × ${r.machine.cpuModel} · ${r.machine.memoryGiB} GiB · Node ${r.machine.node}
+
+CreateAsyncCommand (\`delay\`, ${s.parasBytes}-byte paras, ${s.devices} devices, real Redis) against a bare fastify hello world,
+${s.connections} connections, ${s.runs} runs of ${s.secondsPerRun} s each; medians. Server and load generator in separate processes.
+
+| | req/s | p50 ms | p99 ms |
+| --- | ---: | ---: | ---: |
+| CreateAsyncCommand | ${c.requestsPerSecond} | ${c.p50Ms} | ${c.p99Ms} |
+| fastify hello world (baseline) | ${b.requestsPerSecond} | ${b.p50Ms} | ${b.p99Ms} |
+
+Ratio to baseline: **${r.ratioToBaseline}** (target ≥ 0.4); create p99 **${c.p99Ms} ms** (target < 25 ms); non-2xx answers: ${c.non2xx}.
+
+Redis memory per PENDING command beyond its paras bytes (INFO used_memory over ${s.devices * 2} commands):
+**${m.steadyState} B** once the forwarder has trimmed the event stream (target < 600 B); ${m.beforeEventTrim} B while its status event is still in the stream.
+`;
+}
+
+await main();
+process.exit(0);
