@@ -55,7 +55,14 @@ export function openRuntime(options: RuntimeOptions = {}): Runtime {
     };
   }
   const keyPrefix = options.keyPrefix ?? CORE_DEFAULTS.keyPrefix;
-  const redis = createRedisClient(options.redisUrl, { onError, maxRetriesPerRequest: 3 });
+  // While Redis is away a command waits for at most one reconnection attempt (at most a second apart), so
+  // requests get a prompt 500 and /readyz a 503; the client keeps reconnecting and recovers by itself.
+  const redis = createRedisClient(options.redisUrl, {
+    onError,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2_000,
+    retryStrategy: (attempt) => Math.min(attempt * 100, 1_000),
+  });
   const store = new RedisStore(redis, { keyPrefix, partitions: options.partitions ?? CORE_DEFAULTS.partitions });
   return {
     mode: 'redis',

@@ -9,6 +9,7 @@ import { createAuthenticator, parseApiKeys, parseApiTokens } from './auth/index.
 import { type DispatcherConfig, loadConfig } from './config.js';
 import { createHandlers } from './handlers/index.js';
 import { buildHttpApp } from './http/app.js';
+import type { OperationHandlers } from './http/operations.js';
 import { ProjectRateLimiter } from './http/rate-limit.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
@@ -19,6 +20,11 @@ export interface DispatcherOptions {
   /** Overrides on top of the environment's configuration (tests pass ports, tokens, timings). */
   config?: Partial<DispatcherConfig>;
   logger?: Logger;
+  /**
+   * Rewrites the operation handlers before they are bound to routes. Production leaves it unset; the contract
+   * tests use it to serve a deliberately drifted API and prove that their suites notice the drift.
+   */
+  decorateHandlers?: (handlers: OperationHandlers) => OperationHandlers;
 }
 
 export interface DispatcherHandle {
@@ -47,9 +53,10 @@ export async function startDispatcher(options: DispatcherOptions): Promise<Dispa
     onHandOffError: (err, command) => logger.warn({ err, command_id: command.commandId }, 'hand-off to ingress failed'),
   });
   const rules = new RuleService(runtime.rules, newId);
+  const handlers = createHandlers(service, rules, metrics);
   const app = await buildHttpApp({
     spec: await loadSpec(config.specPath),
-    handlers: createHandlers(service, rules, metrics),
+    handlers: options.decorateHandlers?.(handlers) ?? handlers,
     authenticator: createAuthenticator({
       tokens: parseApiTokens(config.apiTokens),
       keys: parseApiKeys(config.apiKeys),

@@ -4,7 +4,7 @@
  * checks, authentication, rate limits, metrics, error shape); the operations live in `../handlers/`.
  */
 import { randomUUID } from 'node:crypto';
-import { AppError } from '@snooze/core';
+import { AppError, LIMITS } from '@snooze/core';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
 import openapiGlue from 'fastify-openapi-glue';
 import { type Authenticator, authorizeProject, type Identity } from '../auth/index.js';
@@ -51,6 +51,15 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
       disableRequestLogging: !accessLog,
     }),
     return503OnClosing: true,
+    // fastify's router refuses path parameters over 100 characters by itself, as a 414 in its own shape; a device
+    // id may have 128. Longer ones (and malformed %-escapes) still fail in the router, before any route or hook.
+    routerOptions: { maxParamLength: LIMITS.deviceIdMaxLength },
+    frameworkErrors: (error, request, reply) => {
+      // No onSend hook runs for these: its headers are set here, and a serializer of the reply's own keeps fastify
+      // from appending a charset to the type.
+      void reply.header('X-Request-Id', request.id).type('application/json').serializer(JSON.stringify);
+      handleError(error, request, reply);
+    },
   });
   app.setValidatorCompiler(createValidatorCompiler());
   app.setErrorHandler(handleError);

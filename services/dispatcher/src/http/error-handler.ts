@@ -44,6 +44,7 @@ const FRAMEWORK_ERRORS: Record<string, ErrorKey> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BAD_REQUEST',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'BAD_REQUEST',
   FST_ERR_CTP_INVALID_JSON_BODY: 'BAD_REQUEST',
+  FST_ERR_MAX_PARAM_LENGTH: 'INVALID_INPUT',
 };
 
 export function toAppError(error: FastifyError & { validation?: SchemaIssue[] }): AppError {
