@@ -16,7 +16,10 @@ export const CORE_DEFAULTS = {
   sweepBatch: 500,
   /** A replica holds a partition's sweep lease at most this long (covers a crash mid-sweep). */
   sweepLeaseMs: 10_000,
-  /** Approximate cap of each partition's event stream until the forwarder trims acknowledged events. */
+  /**
+   * Safety cap of each partition's event log in the embedded store only (see MemoryStoreOptions). Redis
+   * streams have no cap: the forwarder trims what it has fanned out (see redis/scripts.ts).
+   */
   eventsMaxLen: 1_000_000,
   keyPrefix: 'snooze:',
   /**

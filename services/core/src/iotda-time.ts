@@ -4,11 +4,10 @@
  */
 const COMPACT = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 
+/** `2024-11-27T20:15:05.312Z` → `20241127T201505Z` by position: every push formats five of these. */
 export function formatCompactTime(epochMs: number): string {
-  return new Date(epochMs)
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}/, '');
+  const iso = new Date(epochMs).toISOString();
+  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
 }
 
 /** Returns undefined for text that is not a real UTC instant in the compact format (e.g. month 13). */

@@ -28,11 +28,17 @@ import {
   matchesDevice,
   pageNewestFirst,
   placementOf,
+  StreamIds,
   stampOf,
 } from './store-support.js';
 
 export interface MemoryStoreOptions {
   partitions?: number;
+  /**
+   * Safety cap of each partition's event log. The embedded mode has no durability anyway, and a process
+   * that runs the store without a forwarder (an ingress test, a benchmark) would otherwise grow forever;
+   * with a forwarder the log is trimmed as events are fanned out and never comes near the cap.
+   */
   eventsMaxLen?: number;
   sweepBatch?: number;
 }
@@ -51,8 +57,7 @@ interface PartitionState {
   timeouts: Map<string, number>;
   retention: Map<string, number>;
   events: EventEntry[];
-  lastMs: number;
-  lastSeq: number;
+  ids: StreamIds;
 }
 
 /**
@@ -71,6 +76,7 @@ export class MemoryStore implements CommandStore {
   private readonly projects = new Map<string, Map<string, string>>();
   private readonly commands = new Map<string, Command>();
   private readonly parts: PartitionState[];
+  private readonly eventListeners = new Set<(partition: number) => void>();
 
   constructor(options: MemoryStoreOptions = {}) {
     this.partitions = options.partitions ?? CORE_DEFAULTS.partitions;
@@ -82,8 +88,7 @@ export class MemoryStore implements CommandStore {
       timeouts: new Map(),
       retention: new Map(),
       events: [],
-      lastMs: 0,
-      lastSeq: 0,
+      ids: new StreamIds(),
     }));
   }
 
@@ -275,6 +280,22 @@ export class MemoryStore implements CommandStore {
     return structuredClone(events.slice(low, low + count));
   }
 
+  async trimEvents(partition: number, throughId: string): Promise<void> {
+    const part = this.parts[partition];
+    if (!part) throw new RangeError(`no partition ${partition}`);
+    const keep = part.events.findIndex((entry) => compareEventIds(entry.id, throughId) > 0);
+    part.events.splice(0, keep < 0 ? part.events.length : keep);
+  }
+
+  /**
+   * Calls `listener` with the partition of every new event: the in-process forwarder waits on this
+   * instead of polling. Returns the unsubscribe function.
+   */
+  watchEvents(listener: (partition: number) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
   async ping(): Promise<void> {}
 
   async close(): Promise<void> {}
@@ -358,16 +379,15 @@ export class MemoryStore implements CommandStore {
       event.nodeId = device.nodeId;
       event.productId = device.productId;
       event.gatewayId = device.gatewayId;
+      if (device.appId !== undefined) event.appId = device.appId;
     }
-    // Ids like a Redis Stream's: wall-clock ms (never going back) and a sequence within the ms.
-    const ms = Math.max(Date.now(), part.lastMs);
-    part.lastSeq = ms === part.lastMs ? part.lastSeq + 1 : 0;
-    part.lastMs = ms;
-    part.events.push({ id: `${ms}-${part.lastSeq}`, event });
+    part.events.push({ id: part.ids.next(), event });
     // Trim in chunks (like MAXLEN ~) so a long log is not shifted on every append.
     if (part.events.length > this.eventsMaxLen + Math.floor(this.eventsMaxLen / 10)) {
       part.events.splice(0, part.events.length - this.eventsMaxLen);
     }
+    const partition = this.partitionOf(command);
+    for (const listener of this.eventListeners) listener(partition);
   }
 }
 

@@ -84,6 +84,25 @@ export function compareEventIds(a: string, b: string): number {
   return am !== bm ? am - bm : as - bs;
 }
 
+/** Ids like a Redis Stream's for the in-memory logs: wall-clock ms (never going back), a sequence within the ms. */
+export class StreamIds {
+  private lastMs = 0;
+  private lastSeq = 0;
+
+  next(): string {
+    const ms = Math.max(Date.now(), this.lastMs);
+    this.lastSeq = ms === this.lastMs ? this.lastSeq + 1 : 0;
+    this.lastMs = ms;
+    return `${ms}-${this.lastSeq}`;
+  }
+}
+
+/** The smallest event id after `id`: `XTRIM MINID` keeps ids >= its argument, so this drops `id` itself. */
+export function nextEventId(id: string): string {
+  const [ms = '0', seq = '0'] = id.split('-');
+  return `${ms}-${BigInt(seq) + 1n}`;
+}
+
 export function deviceKey(projectId: string, deviceId: string): string {
   return `${projectId}/${deviceId}`;
 }

@@ -93,6 +93,8 @@ export interface CommandEvent extends CommandRef {
   nodeId?: string;
   productId?: string;
   gatewayId?: string;
+  /** The device's application (resource space), when it has one: `app_id` of the notification header. */
+  appId?: string;
 }
 
 export interface EventEntry {
@@ -133,6 +135,11 @@ export interface CommandStore {
    * at most `count`, in log order.
    */
   readEvents(partition: number, afterId: string, count: number): Promise<EventEntry[]>;
+  /**
+   * Drops the partition's events up to and including `throughId`, once the notification forwarder has
+   * fanned them out. Nothing else removes events (see redis/scripts.ts on why the log has no length cap).
+   */
+  trimEvents(partition: number, throughId: string): Promise<void>;
   /** Devices are spread over this many partitions (sweeping, events and leases are per partition). */
   readonly partitions: number;
   /** The partition of a device: stable for the store's configured partition count. */

@@ -7,7 +7,6 @@ import type { CommandRecord, CommandStore, EventEntry } from '../src/store.js';
 
 export interface StoreFactoryOptions {
   sweepBatch?: number;
-  eventsMaxLen?: number;
 }
 
 /** Makes an empty store of its own (fresh key prefix for Redis) and the means to drop it. */
@@ -669,17 +668,30 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
         if (other !== p) expect(await store.readEvents(other, '0', 100)).toEqual([]);
       });
 
-      it('caps the event log', async () => {
-        await use({ eventsMaxLen: 10 });
-        await store.addDevice(device(ref));
-        for (let i = 0; i < 300; i++) {
-          const c = await store.createCommand(record(ref, { status: 'FAILED' }), 20);
-          expect(c.status).toBe('FAILED');
-        }
-        const kept = await allEvents(store, store.partitionOf(ref));
-        expect(kept.length).toBeGreaterThanOrEqual(10);
-        expect(kept.length).toBeLessThan(300);
-        expect(isIncreasing(kept.map((e) => e.id))).toBe(true);
+      it("carries the device's app id when it has one", async () => {
+        const withApp = { projectId: 'proj1', deviceId: 'dev-app' };
+        await store.addDevice(device(withApp, { appId: 'app-7' }));
+        await store.createCommand(record(withApp), 20);
+        const events = (await allEvents(store, store.partitionOf(withApp))).filter(
+          (e) => e.event.deviceId === withApp.deviceId,
+        );
+        expect(events.map((e) => e.event.appId)).toEqual(['app-7']);
+      });
+
+      it('keeps every event until it is trimmed through an id, then only the later ones', async () => {
+        const p = store.partitionOf(ref);
+        for (let i = 0; i < 30; i++) await store.createCommand(record(ref, { status: 'FAILED' }), 20);
+        const all = await allEvents(store, p);
+        expect(all.length).toBeGreaterThanOrEqual(30);
+        const through = all[19]?.id ?? '';
+        await store.trimEvents(p, through);
+        expect((await allEvents(store, p)).map((e) => e.id)).toEqual(all.slice(20).map((e) => e.id));
+        await store.trimEvents(p, all.at(-1)?.id ?? '');
+        expect(await allEvents(store, p)).toEqual([]);
+        // Trimming past an empty log, or through an id already gone, is harmless.
+        await store.trimEvents(p, through);
+        await store.createCommand(record(ref, { status: 'FAILED' }), 20);
+        expect((await allEvents(store, p)).length).toBe(1);
       });
     });
   });

@@ -40,9 +40,9 @@ export const DISPATCHER_DEFAULTS = {
   logLevel: 'info',
 } as const;
 
-type Env = Record<string, string | undefined>;
+export type Env = Record<string, string | undefined>;
 
-function int(env: Env, name: string, fallback: number, min = 0): number {
+export function int(env: Env, name: string, fallback: number, min = 0): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
@@ -52,7 +52,7 @@ function int(env: Env, name: string, fallback: number, min = 0): number {
   return value;
 }
 
-function text(env: Env, name: string, fallback: string): string {
+export function text(env: Env, name: string, fallback: string): string {
   const raw = env[name];
   return raw === undefined || raw === '' ? fallback : raw;
 }

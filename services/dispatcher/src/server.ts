@@ -13,6 +13,7 @@ import type { OperationHandlers } from './http/operations.js';
 import { ProjectRateLimiter } from './http/rate-limit.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
+import { type NotifyConfig, startForwarder } from './notify/index.js';
 import { loadSpec } from './spec.js';
 
 export interface DispatcherOptions {
@@ -25,6 +26,8 @@ export interface DispatcherOptions {
    * tests use it to serve a deliberately drifted API and prove that their suites notice the drift.
    */
   decorateHandlers?: (handlers: OperationHandlers) => OperationHandlers;
+  /** Overrides of the notification forwarder's configuration (tests pass short timings). */
+  notify?: Partial<NotifyConfig>;
 }
 
 export interface DispatcherHandle {
@@ -77,6 +80,14 @@ export async function startDispatcher(options: DispatcherOptions): Promise<Dispa
   });
   const address = await app.listen({ host: config.host, port: config.port });
   sweeper.start();
+  // Every replica forwards status notifications; the partitions are shared between replicas by leases.
+  const forwarder = startForwarder({
+    runtime,
+    rules,
+    logger,
+    registry: metrics.registry,
+    ...(options.notify ? { config: options.notify } : {}),
+  });
   logger.info({ url: address, store: runtime.mode }, 'dispatcher listening');
   return {
     url: address,
@@ -86,7 +97,7 @@ export async function startDispatcher(options: DispatcherOptions): Promise<Dispa
     config,
     async close() {
       await app.close();
-      await sweeper.stop();
+      await Promise.all([sweeper.stop(), forwarder.stop()]);
     },
   };
 }

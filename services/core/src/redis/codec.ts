@@ -149,9 +149,13 @@ function profileJson(device: Device): string | undefined {
   return Object.keys(profile).length === 0 ? undefined : JSON.stringify(profile);
 }
 
-/** Stream entry fields use the full names: the log is read by other services, not paid per record. */
+/**
+ * An event of the partition log: one field `j`, a JSON object of string values with the full names (see
+ * `emit` in scripts.ts); entries written as separate fields, as before, read the same.
+ */
 export function eventFromFields(flat: readonly string[]): CommandEvent {
-  const fields = fieldsFromFlat(flat);
+  const fields =
+    flat[0] === 'j' && flat.length === 2 ? (JSON.parse(flat[1] as string) as Fields) : fieldsFromFlat(flat);
   const event: CommandEvent = {
     projectId: fields.projectId ?? '',
     deviceId: fields.deviceId ?? '',
@@ -167,5 +171,6 @@ export function eventFromFields(flat: readonly string[]): CommandEvent {
   if (fields.nodeId !== undefined) event.nodeId = fields.nodeId;
   if (fields.productId !== undefined) event.productId = fields.productId;
   if (fields.gatewayId !== undefined) event.gatewayId = fields.gatewayId;
+  if (fields.appId !== undefined) event.appId = fields.appId;
   return event;
 }

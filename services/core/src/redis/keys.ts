@@ -37,12 +37,14 @@ export const SEG = {
  * | `P{pN}:exp`              | zset   | PENDING ids by expiresAt                                   |
  * | `P{pN}:tmo`              | zset   | SENT / DELIVERED ids by deadline                           |
  * | `P{pN}:ret`              | zset   | final ids by the time they ended (retention)               |
- * | `P{pN}:events`           | stream | status-change events of the partition                      |
+ * | `P{pN}:events`           | stream | status-change events of the partition (one JSON field `j`)  |
  * | `P{pN}:reg:<dev>`        | string | presence: id of the ingress holding the registration (TTL) |
  * | `P{pN}:lease:sweep`      | string | sweep lease holder (PX)                                    |
  * | `P{nodes}:nodes`         | hash   | node_id → `<projectId>/<deviceId>` (globally unique)       |
  * | `P{proj:<id>}:devs`      | zset 0 | `<recordId>:<deviceId>` of the project, for ListDevices    |
  * | channel `Phandoff:<ing>` | pubsub | hand-off of command refs to ingress `<ing>`                |
+ *
+ * The notification forwarder's keys (lease, cursor, outboxes, dead letters) are in notifications/redis-keys.ts.
  *
  * Every key of one partition carries the hash tag `{pN}`, so each Lua script touches one cluster slot.
  * Ids must not contain `:` `/` `{` `}`; CommandService validates project and device ids for that.

@@ -12,8 +12,11 @@ import { SEG } from './keys.js';
  * are declared in KEYS; keys derived from index members inside a script (command hashes found by the
  * sweeper, a device's indexes) carry the same tag, so they are in the slot of KEYS[1].
  *
- * Event stream cap: `XADD ... MAXLEN ~ <eventsMaxLen>` bounds memory until the forwarder (issue 4)
- * exists; it will replace this cap by trimming events once they are acknowledged.
+ * Event stream: `XADD` without a length cap. The notification forwarder trims each partition's stream up to
+ * the last event it has fanned out (notifications/redis-scripts.ts), so the stream only holds events not yet
+ * forwarded; a cap would silently drop exactly those when the forwarders fall behind or are down. Memory is
+ * bounded by the forwarders keeping up, and a Redis that runs out of it refuses the change with its event
+ * rather than losing the event.
  */
 
 const luaTable = (entries: Record<string, string>): string =>
@@ -64,26 +67,29 @@ local function place(dk, pk, id, placement, score)
   end
 end
 
--- Appends the command's current state as an event: everything a notification needs.
-local function emit(base, dk, pk, id, at, maxlen)
+-- Appends the command's current state as an event: everything a notification needs, as one JSON field
+-- of string values (cjson then has no number or empty-table ambiguity to get wrong; the result stays the
+-- JSON text it is stored as). One field instead of thirteen: readers decode one string per event.
+local function emit(base, dk, pk, id, at)
   local c = redis.call('HMGET', cmdKey(base, id), F.projectId, F.deviceId, F.status, F.createdAt,
                        F.sentAt, F.deliveredAt, F.respondedAt, F.result)
-  local f = { 'projectId', c[1], 'deviceId', c[2], 'commandId', id, 'status', c[3], 'at', at, 'createdAt', c[4] }
+  local f = { projectId = c[1], deviceId = c[2], commandId = id, status = c[3], at = at, createdAt = c[4] }
   local function add(name, value)
-    if value then
-      f[#f + 1] = name
-      f[#f + 1] = value
-    end
+    if value then f[name] = value end
   end
   add('sentAt', c[5])
   add('deliveredAt', c[6])
   add('respondedAt', c[7])
   add('result', c[8] or redis.call('GET', resultKey(base, id)))
-  local dv = redis.call('HMGET', dk.dev, DF.nodeId, DF.productId, DF.gatewayId)
+  local dv = redis.call('HMGET', dk.dev, DF.nodeId, DF.productId, DF.gatewayId, DF.profile)
   add('nodeId', dv[1])
   add('productId', dv[2])
   add('gatewayId', dv[3])
-  redis.call('XADD', pk.events, 'MAXLEN', '~', maxlen, '*', unpack(f))
+  if dv[4] then
+    local ok, profile = pcall(cjson.decode, dv[4])
+    if ok and type(profile) == 'table' and type(profile.appId) == 'string' then add('appId', profile.appId) end
+  end
+  redis.call('XADD', pk.events, '*', 'j', cjson.encode(f))
 end
 
 -- Stores a JSON value inline when short (the hash stays listpack-encoded) or in its own key.
@@ -98,13 +104,13 @@ local function putJson(ck, field, key, json, inlineMax)
 end
 
 -- Applies a change whose legality the caller has checked: status, stamp, result, indexes, event.
-local function change(base, dk, pk, id, to, at, placement, score, stamp, result, inlineMax, maxlen)
+local function change(base, dk, pk, id, to, at, placement, score, stamp, result, inlineMax)
   local ck = cmdKey(base, id)
   redis.call('HSET', ck, F.status, to)
   if stamp ~= '' then redis.call('HSET', ck, stamp, at) end
   if result ~= '' then putJson(ck, F.result, resultKey(base, id), result, inlineMax) end
   place(dk, pk, id, placement, score)
-  emit(base, dk, pk, id, at, maxlen)
+  emit(base, dk, pk, id, at)
 end
 
 local function snapshot(base, id)
@@ -114,8 +120,8 @@ end
 `;
 
 /**
- * KEYS: device hash. ARGV: base, id, projectId, deviceId, placement, score, maxPending, maxlen,
- * inlineMax, paras JSON, createdAt, then the command's hash field/value pairs.
+ * KEYS: device hash. ARGV: base, id, projectId, deviceId, placement, score, maxPending, inlineMax,
+ * paras JSON, createdAt, then the command's hash field/value pairs.
  * Returns {1} or {0, error key}.
  */
 const CREATE = `${PRELUDE}
@@ -127,16 +133,16 @@ if placement == 'pending' and redis.call('ZCARD', dk.pend) >= tonumber(ARGV[7]) 
   return { 0, 'COMMAND_CACHE_FULL' }
 end
 local ck = cmdKey(base, id)
-redis.call('HSET', ck, unpack(ARGV, 12))
-putJson(ck, F.paras, parasKey(base, id), ARGV[10], ARGV[9])
+redis.call('HSET', ck, unpack(ARGV, 11))
+putJson(ck, F.paras, parasKey(base, id), ARGV[9], ARGV[8])
 place(dk, pk, id, placement, ARGV[6])
-emit(base, dk, pk, id, ARGV[11], ARGV[8])
+emit(base, dk, pk, id, ARGV[10])
 return { 1 }
 `;
 
 /**
  * KEYS: command hash. ARGV: base, id, projectId, deviceId, to, from (csv), placement, stamp field,
- * at, score, result JSON (or ''), inlineMax, maxlen.
+ * at, score, result JSON (or ''), inlineMax.
  * Returns {1, snapshot} | {0, 'not_found'} | {0, 'illegal', current}.
  */
 const TRANSITION = `${PRELUDE}
@@ -145,19 +151,19 @@ local cur = redis.call('HMGET', KEYS[1], F.projectId, F.deviceId, F.status)
 if not cur[3] or cur[1] ~= p or cur[2] ~= d then return { 0, 'not_found' } end
 if not inList(ARGV[6], cur[3]) then return { 0, 'illegal', cur[3] } end
 change(base, devKeys(base, p, d), partKeys(base), id, ARGV[5], ARGV[9], ARGV[7], ARGV[10], ARGV[8], ARGV[11],
-       ARGV[12], ARGV[13])
+       ARGV[12])
 return { 1, snapshot(base, id) }
 `;
 
 /**
- * KEYS: the device's pending index. ARGV: base, projectId, deviceId, now, deadline, maxlen, inlineMax,
+ * KEYS: the device's pending index. ARGV: base, projectId, deviceId, now, deadline, inlineMax,
  * then two targets of 4 values each (status, from csv, placement, stamp): the delivery one (SENT)
  * and the expiry one (EXPIRED).
  * Returns {busy 0|1, expired count} plus, when one was taken, its id and snapshot.
  */
 const TAKE_NEXT = `${PRELUDE}
 local base, p, d, now, deadline = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
-local maxlen, inlineMax = ARGV[6], ARGV[7]
+local inlineMax = ARGV[6]
 local dk, pk = devKeys(base, p, d), partKeys(base)
 if redis.call('ZCARD', dk.act) > 0 then return { 1, 0 } end
 local expired = 0
@@ -165,15 +171,15 @@ while true do
   local id = redis.call('ZRANGE', dk.pend, 0, 0)[1]
   if not id then return { 0, expired } end
   local c = redis.call('HMGET', cmdKey(base, id), F.status, F.expiresAt)
-  if not inList(ARGV[9], c[1]) then
+  if not inList(ARGV[8], c[1]) then
     -- An index entry without a record the delivery may take: drop it so the queue cannot stall.
     redis.call('ZREM', dk.pend, id)
     redis.call('ZREM', pk.exp, id)
-  elseif tonumber(c[2]) <= tonumber(now) and inList(ARGV[13], c[1]) then
-    change(base, dk, pk, id, ARGV[12], now, ARGV[14], now, ARGV[15], '', inlineMax, maxlen)
+  elseif tonumber(c[2]) <= tonumber(now) and inList(ARGV[12], c[1]) then
+    change(base, dk, pk, id, ARGV[11], now, ARGV[13], now, ARGV[14], '', inlineMax)
     expired = expired + 1
   else
-    change(base, dk, pk, id, ARGV[8], now, ARGV[10], deadline, ARGV[11], '', inlineMax, maxlen)
+    change(base, dk, pk, id, ARGV[7], now, ARGV[9], deadline, ARGV[10], '', inlineMax)
     return { 0, expired, id, snapshot(base, id) }
   end
 end
@@ -181,12 +187,12 @@ end
 
 /**
  * KEYS: expiry, timeout, retention indexes and events of the partition. ARGV: base, now, retentionMs,
- * batch, maxlen, inlineMax, then the expiry target and the timeout target (4 values each, as above).
+ * batch, inlineMax, then the expiry target and the timeout target (4 values each, as above).
  * Returns {expired, timedOut, purged, more 0|1}.
  */
 const SWEEP = `${PRELUDE}
 local base, now, batch = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[4])
-local maxlen, inlineMax = ARGV[5], ARGV[6]
+local inlineMax = ARGV[5]
 local pk = partKeys(base)
 local function endOverdue(index, to, from, placement, stamp)
   local ids = redis.call('ZRANGE', index, '-inf', now, 'BYSCORE', 'LIMIT', 0, batch)
@@ -194,7 +200,7 @@ local function endOverdue(index, to, from, placement, stamp)
   for _, id in ipairs(ids) do
     local c = redis.call('HMGET', cmdKey(base, id), F.projectId, F.deviceId, F.status)
     if inList(from, c[3]) then
-      change(base, devKeys(base, c[1], c[2]), pk, id, to, ARGV[2], placement, ARGV[2], stamp, '', inlineMax, maxlen)
+      change(base, devKeys(base, c[1], c[2]), pk, id, to, ARGV[2], placement, ARGV[2], stamp, '', inlineMax)
       ended = ended + 1
     else
       redis.call('ZREM', index, id)
@@ -202,8 +208,8 @@ local function endOverdue(index, to, from, placement, stamp)
   end
   return ended, #ids
 end
-local expired, seenExpired = endOverdue(pk.exp, ARGV[7], ARGV[8], ARGV[9], ARGV[10])
-local timedOut, seenTimedOut = endOverdue(pk.tmo, ARGV[11], ARGV[12], ARGV[13], ARGV[14])
+local expired, seenExpired = endOverdue(pk.exp, ARGV[6], ARGV[7], ARGV[8], ARGV[9])
+local timedOut, seenTimedOut = endOverdue(pk.tmo, ARGV[10], ARGV[11], ARGV[12], ARGV[13])
 local old = redis.call('ZRANGE', pk.ret, '-inf', now - tonumber(ARGV[3]), 'BYSCORE', 'LIMIT', 0, batch)
 for _, id in ipairs(old) do
   local c = redis.call('HMGET', cmdKey(base, id), F.projectId, F.deviceId)
@@ -269,13 +275,35 @@ export const SCRIPTS = {
 
 export type ScriptName = keyof typeof SCRIPTS;
 
+/** Scripts by command name, with their number of keys. */
+export type ScriptTable = Readonly<Record<string, { keys: number; lua: string }>>;
+
 type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
 
-/** Registers the scripts on a client (idempotent: the same definitions under the same names). */
-export function registerScripts(redis: Redis): void {
-  for (const [name, script] of Object.entries(SCRIPTS)) {
+/** Registers a table of scripts on a client (idempotent: the same definitions under the same names). */
+export function registerScriptTable(redis: Redis, table: ScriptTable): void {
+  for (const [name, script] of Object.entries(table)) {
     redis.defineCommand(name, { numberOfKeys: script.keys, lua: script.lua });
   }
+}
+
+/** Runs a script of `table` registered on the client, checking the number of keys it takes. */
+export function runTableScript<T extends ScriptTable>(
+  redis: Redis,
+  table: T,
+  name: keyof T & string,
+  keys: readonly string[],
+  args: readonly (string | number)[],
+): Promise<unknown> {
+  const script = table[name];
+  if (!script || keys.length !== script.keys) throw new Error(`${name} takes ${script?.keys} keys`);
+  const fn = (redis as unknown as Record<string, ScriptFn | undefined>)[name];
+  if (!fn) throw new Error(`script ${name} is not registered on this client`);
+  return fn.call(redis, ...keys, ...args);
+}
+
+export function registerScripts(redis: Redis): void {
+  registerScriptTable(redis, SCRIPTS);
 }
 
 export function runScript(
@@ -284,8 +312,5 @@ export function runScript(
   keys: readonly string[],
   args: readonly (string | number)[],
 ): Promise<unknown> {
-  if (keys.length !== SCRIPTS[name].keys) throw new Error(`${name} takes ${SCRIPTS[name].keys} keys`);
-  const fn = (redis as unknown as Record<string, ScriptFn | undefined>)[name];
-  if (!fn) throw new Error(`script ${name} is not registered on this client`);
-  return fn.call(redis, ...keys, ...args);
+  return runTableScript(redis, SCRIPTS, name, keys, args);
 }

@@ -31,6 +31,7 @@ import {
   listedDevice,
   matchesCommand,
   matchesDevice,
+  nextEventId,
   pageNewestFirst,
   placementOf,
   stampOf,
@@ -54,7 +55,6 @@ import { registerScripts, runScript } from './scripts.js';
 export interface RedisStoreOptions {
   keyPrefix?: string;
   partitions?: number;
-  eventsMaxLen?: number;
   sweepBatch?: number;
   inlineValueMax?: number;
   /** close() quits the client only when the store owns it. */
@@ -71,7 +71,6 @@ const SCAN_BATCH = 500;
 export class RedisStore implements CommandStore {
   readonly keys: RedisKeys;
   readonly partitions: number;
-  private readonly eventsMaxLen: number;
   private readonly sweepBatch: number;
   private readonly inlineValueMax: number;
   private readonly ownsClient: boolean;
@@ -82,7 +81,6 @@ export class RedisStore implements CommandStore {
   ) {
     this.keys = new RedisKeys(options.keyPrefix ?? CORE_DEFAULTS.keyPrefix, options.partitions);
     this.partitions = this.keys.partitions;
-    this.eventsMaxLen = options.eventsMaxLen ?? CORE_DEFAULTS.eventsMaxLen;
     this.sweepBatch = options.sweepBatch ?? CORE_DEFAULTS.sweepBatch;
     this.inlineValueMax = options.inlineValueMax ?? CORE_DEFAULTS.inlineValueMax;
     this.ownsClient = options.ownsClient ?? false;
@@ -225,7 +223,6 @@ export class RedisStore implements CommandStore {
         placement,
         score ?? record.createdAt,
         maxPending,
-        this.eventsMaxLen,
         this.inlineValueMax,
         JSON.stringify(record.paras),
         record.createdAt,
@@ -310,7 +307,6 @@ export class RedisStore implements CommandStore {
         placement === 'active' ? (change.deadline ?? change.at) : change.at,
         change.result === undefined ? '' : JSON.stringify(change.result),
         this.inlineValueMax,
-        this.eventsMaxLen,
       ],
     )) as [number, unknown, unknown?];
     if (reply[0] === 1) {
@@ -333,7 +329,6 @@ export class RedisStore implements CommandStore {
         ref.deviceId,
         now,
         deadline,
-        this.eventsMaxLen,
         this.inlineValueMax,
         ...target('SENT'),
         ...target('EXPIRED'),
@@ -359,7 +354,6 @@ export class RedisStore implements CommandStore {
         now,
         retentionMs,
         this.sweepBatch,
-        this.eventsMaxLen,
         this.inlineValueMax,
         ...target('EXPIRED'),
         ...target('TIMEOUT'),
@@ -372,6 +366,11 @@ export class RedisStore implements CommandStore {
     const start = !afterId || afterId === '0' ? '-' : `(${afterId}`;
     const entries = await this.redis.xrange(this.keys.events(partition), start, '+', 'COUNT', count);
     return entries.map(([id, fields]) => ({ id, event: eventFromFields(fields) }));
+  }
+
+  /** Exact trim: forwarders trim in their fan-out script; this is the port's plain form. */
+  async trimEvents(partition: number, throughId: string): Promise<void> {
+    await this.redis.xtrim(this.keys.events(partition), 'MINID', nextEventId(throughId));
   }
 
   async ping(): Promise<void> {
