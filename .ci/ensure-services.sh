@@ -21,3 +21,5 @@ if ! port_open 5672; then
 fi
 port_open 6379 && echo "redis: 127.0.0.1:6379"
 port_open 5672 && echo "rabbitmq: 127.0.0.1:5672"
+# libcoap's command-line client: an independent CoAP implementation the ingress tests talk to.
+command -v coap-client-notls >/dev/null || apt_install libcoap3-bin

@@ -3,6 +3,7 @@
  * or on Redis when REDIS_URL is set. Without configured credentials it makes a development token.
  */
 import { randomBytes } from 'node:crypto';
+import { startIngress } from '@snooze/coap-ingress';
 import { openRuntime } from '@snooze/core';
 import { createLogger, loadConfig, startDispatcher } from '@snooze/dispatcher';
 
@@ -22,11 +23,18 @@ const dispatcher = await startDispatcher({
   config: devToken ? { ...config, apiTokens: `${devToken}:${DEV_PROJECT}` } : config,
   logger: logger.child({ service: 'dispatcher' }),
 });
+// The ingress shares the dispatcher's command service: one store, one delivery port, in-process hand-offs.
+const ingress = await startIngress({
+  runtime,
+  service: dispatcher.service,
+  logger: logger.child({ service: 'coap-ingress' }),
+});
 
 const lines = [
   '',
   `  Snooze is running (${runtime.mode === 'embedded' ? 'embedded in-memory store' : 'Redis'})`,
   `  API:         ${dispatcher.url}/v5/iot/{project_id}/...`,
+  `  CoAP:        coap://${ingress.config.host}:${ingress.port}  (LwM2M: POST /rd?ep=<node_id>)`,
   `  Spec:        openapi/dist/openapi.yaml`,
 ];
 if (devToken) lines.push(`  Dev token:   X-Auth-Token: ${devToken}   (project_id: ${DEV_PROJECT})`);
@@ -37,6 +45,7 @@ async function shutdown(): Promise<void> {
   if (stopping) return;
   stopping = true;
   const force = setTimeout(() => process.exit(1), config.shutdownTimeoutMs).unref();
+  await ingress.close();
   await dispatcher.close();
   await runtime.close();
   clearTimeout(force);

@@ -1,0 +1,361 @@
+/**
+ * `npm run bench:e2e`: commands delivered and answered end to end. The dispatcher and the CoAP ingress
+ * run in this process on real Redis (as `npm start` with REDIS_URL; by default a redis-server of the
+ * benchmark's own, so its CPU time is measurable); the simulated fleet runs in a child process (its own
+ * core), one UDP socket per device. Each run provisions BENCH_DEVICES devices with one cached (delay)
+ * command each, then the fleet wakes up at a fixed rate of registrations per second; every device
+ * registers, receives its command (PUT /19/1/0), acknowledges it and reports the result.
+ *
+ * Two scenarios (BENCH_RATES, registrations per second): the target rate (2,500/s, above what the
+ * machine can serve: it measures capacity) and a steady rate below capacity (it measures latency when
+ * nothing queues). Figures per run: round trips per second (answered commands / time from the first
+ * wake-up to the last answer), wake-to-command latency (register sent → command write received, in the
+ * device process), commands SUCCESSFUL in the store afterwards (all must be), and the CPU time per round
+ * trip of each process. An unmeasured warm-up run comes first (BENCH_WARMUP_DEVICES at 400/s: JIT,
+ * script cache). Each scenario reports the median of BENCH_RUNS runs. Writes
+ * bench/results/e2e.{json,md}. BENCH_PROFILE_DIR: CPU profiles of both processes.
+ */
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { type AddressInfo, connect, createServer } from 'node:net';
+import { loadavg } from 'node:os';
+import { startIngress } from '@snooze/coap-ingress';
+import { type CommandRef, openRuntime } from '@snooze/core';
+import { deleteKeys } from '@snooze/core/testing';
+import type { FleetReport } from '@snooze/device-simulator';
+import { createLogger, startDispatcher } from '@snooze/dispatcher';
+import type { Redis } from 'ioredis';
+import { machineInfo, median } from './support/machine.js';
+
+/** Unset: a redis-server of the benchmark's own. */
+const REDIS_URL = process.env.BENCH_REDIS_URL;
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const DEVICES = Number(process.env.BENCH_DEVICES ?? 10_000);
+const RATES = (process.env.BENCH_RATES ?? '400,2500').split(',').map(Number);
+const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
+const WARMUP_DEVICES = Number(process.env.BENCH_WARMUP_DEVICES ?? 2_000);
+const PROJECT = 'bench-project';
+const PRODUCT = 'bench-meter';
+const PARAS = { valve: 'open', duration_s: 300 };
+
+interface RunFigures {
+  roundTripsPerSecond: number;
+  wakeRate: number;
+  p50: number;
+  p99: number;
+  max: number;
+  answered: number;
+  /** Registrations the devices tried again (no answer within their 10 s timeout, or 5.03). */
+  retried: number;
+  successfulInStore: number;
+  /**
+   * The same wake-up seen by the ingress (register received → command write sent), p99 as the upper
+   * bound of its histogram bucket: the part of the latency that is the server's.
+   */
+  ingressWakeToSendP99Ms: number;
+  /** Every command's status at the end, counted. */
+  statuses: Record<string, number>;
+  durationMs: number;
+  /** CPU ms per round trip of each process: dispatcher + ingress, simulator, Redis. */
+  cpuPerRoundTripMs: { ingress: number; simulator: number; redis: number };
+}
+
+const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+/** A private redis-server on a free port, stopped by its PID at the end. */
+async function ownRedis(): Promise<{ url: string; stop(): void }> {
+  const port = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port: free } = probe.address() as AddressInfo;
+      probe.close(() => resolve(free));
+    });
+  });
+  const server = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  );
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const up = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.end();
+        resolve(true);
+      }).on('error', () => resolve(false));
+    });
+    if (up) return { url: `redis://127.0.0.1:${port}`, stop: () => server.kill('SIGTERM') };
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  server.kill('SIGKILL');
+  throw new Error('redis-server did not start');
+}
+
+/** Redis's own CPU time so far (INFO cpu), ms. */
+async function redisCpuMs(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
+  return (field('used_cpu_user') + field('used_cpu_sys')) * 1000;
+}
+
+/** The simulator CLI in a child process; resolves with its JSON report. */
+function runFleet(port: number, nodePrefix: string, rate: number, devices: number): Promise<FleetReport> {
+  const profile = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+  const cli = ['services/device-simulator/src/cli.ts', '--devices', String(devices), '--port', String(port)];
+  // Results go as CON: one that an overflowing receive buffer drops is retransmitted, not lost; the
+  // devices linger after the end for those retransmissions.
+  const options = ['--node-prefix', nodePrefix, '--rate', String(rate), '--confirmable', '--json'];
+  options.push('--drain-ms', '30000', '--linger-ms', '15000');
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', ...cli, ...options], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  return new Promise((resolve, reject) => {
+    child.on('exit', (code) => {
+      const line = out.trim().split('\n').at(-1) ?? '';
+      if (code === 0 && line.startsWith('{')) resolve(JSON.parse(line) as FleetReport);
+      else reject(new Error(`simulator exited with ${code}: ${out}`));
+    });
+  });
+}
+
+/** Runs `work` over `items` with at most `concurrency` at a time. */
+async function pooled<T, R>(items: readonly T[], concurrency: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await work(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return results;
+}
+
+/** A CPU profile of this process (dispatcher + ingress) during the fleet phase. */
+async function startProfile(): Promise<(file: string) => Promise<void>> {
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return async (file) => {
+    const { profile } = await session.post('Profiler.stop');
+    await writeFile(file, JSON.stringify(profile));
+    session.disconnect();
+  };
+}
+
+const loadAtStart = loadavg().map((value) => round(value, 2));
+const redisServer = REDIS_URL ? undefined : await ownRedis();
+const prefix = `snooze-bench-e2e:${randomUUID().slice(0, 8)}:`;
+const logger = createLogger('error');
+const runtime = openRuntime({
+  redisUrl: REDIS_URL ?? redisServer?.url,
+  keyPrefix: prefix,
+  onError: (err) => logger.error({ err }),
+});
+if (runtime.mode !== 'redis') throw new Error('the benchmark runs on Redis');
+const { redis } = runtime;
+const dispatcher = await startDispatcher({
+  runtime,
+  config: { port: 0, apiTokens: `bench-token:${PROJECT}`, logLevel: 'warn' },
+  logger,
+});
+const ingress = await startIngress({
+  runtime,
+  service: dispatcher.service,
+  config: { port: 0, ingressId: 'bench-ingress', metricsPort: 0, logLevel: 'error' },
+  logger,
+});
+
+/**
+ * Command statuses once all are SUCCESSFUL or they stop changing for longer than a CoAP retransmission
+ * (a write whose ACK was lost is repeated after ACK_TIMEOUT, and the device answers again).
+ */
+async function settledStatuses(commands: CommandRef[]): Promise<(string | undefined)[]> {
+  let previous = '';
+  let unchangedSince = performance.now();
+  for (;;) {
+    const statuses = await pooled(commands, 200, async (ref) => (await runtime.store.getCommand(ref))?.status);
+    if (statuses.every((status) => status === 'SUCCESSFUL')) return statuses;
+    const key = statuses.join();
+    if (key !== previous) unchangedSince = performance.now();
+    else if (performance.now() - unchangedSince > 8_000) return statuses;
+    previous = key;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+}
+
+/** Cumulative bucket counts of the ingress's wake-to-send histogram, by upper bound in ms. */
+async function wakeToSendBuckets(): Promise<Map<number, number>> {
+  const { values } = await ingress.metrics.wakeToSend.get();
+  const buckets = new Map<number, number>();
+  for (const v of values) {
+    const le = (v.labels as { le?: number | string }).le;
+    if (v.metricName?.endsWith('_bucket') && le !== undefined)
+      buckets.set(le === '+Inf' ? Infinity : Number(le) * 1000, v.value);
+  }
+  return buckets;
+}
+
+function bucketP99(before: Map<number, number>, after: Map<number, number>): number {
+  const bounds = [...after.keys()].sort((a, b) => a - b);
+  const total = (after.get(Infinity) ?? 0) - (before.get(Infinity) ?? 0);
+  for (const bound of bounds) {
+    if ((after.get(bound) ?? 0) - (before.get(bound) ?? 0) >= 0.99 * total) return bound;
+  }
+  return Infinity;
+}
+
+async function oneRun(rate: number, label: string, devices = DEVICES): Promise<RunFigures> {
+  const nodePrefix = `${label}-${randomUUID().slice(0, 4)}-`;
+  const commands: CommandRef[] = await pooled(
+    Array.from({ length: devices }, (_, i) => i),
+    200,
+    async (i) => {
+      const device = await dispatcher.service.addDevice({
+        projectId: PROJECT,
+        nodeId: `${nodePrefix}${i}`,
+        productId: PRODUCT,
+      });
+      return dispatcher.service.createCommand({
+        projectId: PROJECT,
+        deviceId: device.deviceId,
+        serviceId: 'Valve',
+        commandName: 'SET_VALVE',
+        paras: PARAS,
+        sendStrategy: 'delay',
+      });
+    },
+  );
+  const bucketsBefore = await wakeToSendBuckets();
+  const profiler = PROFILE_DIR ? await startProfile() : undefined;
+  const cpuAtStart = process.cpuUsage();
+  const redisCpuAtStart = await redisCpuMs(redis);
+  const report = await runFleet(ingress.port, nodePrefix, rate, devices);
+  const cpu = process.cpuUsage(cpuAtStart);
+  const redisCpu = (await redisCpuMs(redis)) - redisCpuAtStart;
+  await profiler?.(`${PROFILE_DIR}/ingress-${label}.cpuprofile`);
+  const ingressWakeToSendP99Ms = bucketP99(bucketsBefore, await wakeToSendBuckets());
+  const statuses = await settledStatuses(commands);
+  const tally: Record<string, number> = {};
+  for (const status of statuses) tally[String(status)] = (tally[String(status)] ?? 0) + 1;
+  return {
+    roundTripsPerSecond: Math.round(report.roundTripsPerSecond),
+    wakeRate: Math.round(report.wakeRate),
+    p50: round(report.wakeToCommandMs.p50),
+    p99: round(report.wakeToCommandMs.p99),
+    max: round(report.wakeToCommandMs.max),
+    answered: report.answered,
+    retried: report.retried,
+    successfulInStore: statuses.filter((status) => status === 'SUCCESSFUL').length,
+    statuses: tally,
+    ingressWakeToSendP99Ms,
+    durationMs: Math.round(report.durationMs),
+    cpuPerRoundTripMs: {
+      ingress: round((cpu.user + cpu.system) / 1000 / report.answered, 3),
+      simulator: round(report.cpuMs / report.answered, 3),
+      redis: round(redisCpu / report.answered, 3),
+    },
+  };
+}
+
+const scenarios: { rate: number; runs: RunFigures[] }[] = [];
+try {
+  // Warm-up, not measured: JIT compilation, script loading in Redis, pools and caches.
+  await oneRun(400, 'warmup', WARMUP_DEVICES);
+  for (const rate of RATES) {
+    const runs: RunFigures[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      const figures = await oneRun(rate, `w${rate}r${run}`);
+      process.stderr.write(`rate ${rate}/s, run ${run + 1}/${RUNS}: ${JSON.stringify(figures)}\n`);
+      runs.push(figures);
+    }
+    scenarios.push({ rate, runs });
+  }
+} finally {
+  await ingress.close();
+  await dispatcher.close();
+  await deleteKeys(redis, prefix);
+  await runtime.close();
+  redisServer?.stop();
+}
+
+const summaries = scenarios.map(({ rate, runs }) => {
+  const cpu = (part: keyof RunFigures['cpuPerRoundTripMs']) => median(runs.map((r) => r.cpuPerRoundTripMs[part]));
+  const cpuPerRoundTripMs = { ingress: cpu('ingress'), simulator: cpu('simulator'), redis: cpu('redis') };
+  const totalCpu = cpuPerRoundTripMs.ingress + cpuPerRoundTripMs.simulator + cpuPerRoundTripMs.redis;
+  return {
+    wakeRatePerSecond: rate,
+    roundTripsPerSecond: median(runs.map((r) => r.roundTripsPerSecond)),
+    wakeToCommandP50Ms: median(runs.map((r) => r.p50)),
+    wakeToCommandP99Ms: median(runs.map((r) => r.p99)),
+    ingressWakeToSendP99Ms: median(runs.map((r) => r.ingressWakeToSendP99Ms)),
+    allSuccessful: runs.every((r) => r.answered === DEVICES && r.successfulInStore === DEVICES),
+    cpuPerRoundTripMs,
+    /** What two idle cores could serve at 100 % with this CPU cost per round trip (all three processes). */
+    cpuBoundRoundTripsPerSecond: Math.round(2_000 / totalCpu),
+    /** The same without the simulator: real devices do not run on the server's cores. */
+    serverCpuBoundRoundTripsPerSecond: Math.round(2_000 / (cpuPerRoundTripMs.ingress + cpuPerRoundTripMs.redis)),
+    runs,
+  };
+});
+const result = {
+  benchmark: 'e2e',
+  date: new Date().toISOString(),
+  machine: machineInfo(),
+  /** Load average when the benchmark started: other work on the machine takes CPU from the figures. */
+  loadAverageAtStart: loadAtStart,
+  setup: {
+    devices: DEVICES,
+    runsPerScenario: RUNS,
+    commandsPerDevice: 1,
+    redis: REDIS_URL ? 'BENCH_REDIS_URL' : 'own redis-server on localhost',
+  },
+  target: { roundTripsPerSecond: 2_000, wakeToCommandP99Ms: 100 },
+  scenarios: summaries,
+};
+await writeFile('bench/results/e2e.json', `${JSON.stringify(result, null, 2)}\n`);
+
+/** Statuses other than SUCCESSFUL, e.g. `DELIVERED 76, TIMEOUT 49`. */
+function otherStates(statuses: Record<string, number>): string {
+  const other = Object.entries(statuses).filter(([status]) => status !== 'SUCCESSFUL');
+  return other.length === 0 ? '—' : other.map(([status, n]) => `${status} ${n}`).join(', ');
+}
+
+const m = result.machine;
+const md = [
+  '# End-to-end benchmark: cached commands to waking NB-IoT devices',
+  '',
+  `${result.date}; ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}; load average at start ${loadAtStart.join(' / ')}.`,
+  `Dispatcher + CoAP ingress in one process on Redis (${result.setup.redis}); ${DEVICES} simulated devices (one UDP`,
+  `socket each) in another process; one cached command per device; median of ${RUNS} runs per wake-up rate (\`npm run bench:e2e\`).`,
+  '',
+  '| wake-ups/s offered | round trips/s | wake→command p50 | p99 | p99 inside the ingress | all SUCCESSFUL | CPU ms per round trip (ingress + simulator + Redis) | CPU-bound capacity of 2 cores (without the simulator) |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- |',
+  ...summaries.map((s) => {
+    const c = s.cpuPerRoundTripMs;
+    return `| ${s.wakeRatePerSecond} | ${s.roundTripsPerSecond} | ${s.wakeToCommandP50Ms} ms | ${s.wakeToCommandP99Ms} ms | ≤ ${s.ingressWakeToSendP99Ms} ms | ${s.allSuccessful ? 'yes' : 'NO'} | ${c.ingress} + ${c.simulator} + ${c.redis} | ${s.cpuBoundRoundTripsPerSecond}/s (${s.serverCpuBoundRoundTripsPerSecond}/s) |`;
+  }),
+  '',
+  'Target: ≥ 2,000 round trips/s and p99 < 100 ms. Every run:',
+  '',
+  '| wake-ups/s | run | round trips/s | achieved wake-ups/s | p50 ms | p99 ms | max ms | answered | registrations retried | SUCCESSFUL in store | other states |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  ...summaries.flatMap((s) =>
+    s.runs.map(
+      (r, i) =>
+        `| ${s.wakeRatePerSecond} | ${i + 1} | ${r.roundTripsPerSecond} | ${r.wakeRate} | ${r.p50} | ${r.p99} | ${r.max} | ${r.answered} | ${r.retried} | ${r.successfulInStore} | ${otherStates(r.statuses)} |`,
+    ),
+  ),
+  '',
+];
+await writeFile('bench/results/e2e.md', md.join('\n'));
+process.stdout.write(`${md.join('\n')}\n`);
+process.exit(0);

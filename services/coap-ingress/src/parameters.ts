@@ -1,0 +1,81 @@
+/**
+ * CoAP (RFC 7252 §4.8) and NB-IoT timing of the ingress, with the derivations node-coap's own
+ * `parameters.ts` uses. Every time the ingress waits for a device comes from here.
+ */
+import { parameters, updateTiming } from 'coap';
+
+export interface CoapTiming {
+  /** ACK_TIMEOUT: first retransmission after ACK_TIMEOUT × [1, ACK_RANDOM_FACTOR]. */
+  ackTimeoutMs: number;
+  ackRandomFactor: number;
+  /** MAX_RETRANSMIT: retransmissions of a CON before giving up. */
+  maxRetransmit: number;
+}
+
+/**
+ * RFC 7252's ACK_TIMEOUT 2 s and ACK_RANDOM_FACTOR 1.5, but MAX_RETRANSMIT 2 instead of 4: the
+ * give-up time (MAX_TRANSMIT_WAIT below) is then 2 × (2³ − 1) × 1.5 = 21 s, inside the core's ack
+ * deadline of a SENT command (CORE_DEFAULTS.ackTimeoutMs, 30 s). With 4 it would be 93 s, and the
+ * sweeper would end the command in TIMEOUT while CoAP was still retransmitting it.
+ */
+export const NB_IOT_TIMING: CoapTiming = { ackTimeoutMs: 2_000, ackRandomFactor: 1.5, maxRetransmit: 2 };
+
+/** RFC 7252 §4.8 defaults: what the ingress must assume of a device it knows nothing about. */
+export const RFC7252_TIMING: CoapTiming = { ackTimeoutMs: 2_000, ackRandomFactor: 1.5, maxRetransmit: 4 };
+
+/** LwM2M 1.0 §5.3.1: a registration without `lt` lives 86 400 s. */
+export const DEFAULT_LIFETIME_S = 86_400;
+
+/**
+ * MAX_TRANSMIT_SPAN = ACK_TIMEOUT × (2^MAX_RETRANSMIT − 1) × ACK_RANDOM_FACTOR: from the first
+ * transmission of a CON to its last retransmission. Also how long a peer may still retransmit a
+ * request we have answered, hence the ingress's duplicate-detection window.
+ */
+export function maxTransmitSpanMs(t: CoapTiming): number {
+  return t.ackTimeoutMs * (2 ** t.maxRetransmit - 1) * t.ackRandomFactor;
+}
+
+/**
+ * MAX_TRANSMIT_WAIT = ACK_TIMEOUT × (2^(MAX_RETRANSMIT + 1) − 1) × ACK_RANDOM_FACTOR: from the first
+ * transmission of a CON until the sender gives up waiting for its ACK. A command PUT not acknowledged
+ * by then ends in TIMEOUT.
+ */
+export function maxTransmitWaitMs(t: CoapTiming): number {
+  return t.ackTimeoutMs * (2 ** (t.maxRetransmit + 1) - 1) * t.ackRandomFactor;
+}
+
+/**
+ * How long a request handler may take and still answer piggy-backed in the ACK: half of ACK_TIMEOUT,
+ * so the answer is out before the device's first retransmission. A slower answer would cost an empty
+ * ACK plus a separate CON response, two more radio transmissions on NB-IoT.
+ */
+export function piggybackWindowMs(t: CoapTiming): number {
+  return Math.floor(t.ackTimeoutMs / 2);
+}
+
+/**
+ * LwM2M queue mode (binding UQ): the device listens for MAX_TRANSMIT_WAIT after its own last message,
+ * with RFC 7252's defaults 2 s × (2⁵ − 1) × 1.5 = 93 s (Leshan's default awake time too).
+ */
+export const QUEUE_MODE_AWAKE_MS = maxTransmitWaitMs(RFC7252_TIMING);
+
+/**
+ * A device retransmits a request for up to its MAX_TRANSMIT_SPAN (45 s with RFC 7252's defaults): the
+ * ingress remembers request message ids at least that long to process each request once.
+ */
+export const DEDUPE_WINDOW_MS = maxTransmitSpanMs(RFC7252_TIMING);
+
+/**
+ * node-coap keeps its timing in one process-wide table; the ingress sets it once at start. Tests that
+ * run simulated devices in the same process therefore share the ingress's (short) timing.
+ */
+export function applyCoapTiming(t: CoapTiming): void {
+  updateTiming({
+    ackTimeout: t.ackTimeoutMs / 1000,
+    ackRandomFactor: t.ackRandomFactor,
+    maxRetransmit: t.maxRetransmit,
+  });
+  // node-coap's response cache takes EXCHANGE_LIFETIME × 1000 as an integer TTL; fractional timings
+  // (0.2 s × 3 = 0.6000000000000001) would make every new Server throw.
+  parameters.exchangeLifetime = Math.ceil(parameters.exchangeLifetime);
+}

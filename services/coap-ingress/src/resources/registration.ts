@@ -1,0 +1,182 @@
+/**
+ * The LwM2M 1.0 registration interface (OMA-TS-LightweightM2M-V1_0 §5.3, §8.2.3):
+ *   register    POST   /rd?ep=<node_id>&lt=<s>&lwm2m=1.0&b=U|UQ   → 2.01 Created, Location-Path rd/<id>
+ *   update      POST   /rd/<id>[?lt=<s>&b=U|UQ]                   → 2.04 Changed
+ *   de-register DELETE /rd/<id>                                   → 2.02 Deleted
+ * The endpoint name is the device's node_id (IoTDA: `/rd?ep={nodeId}`); only provisioned devices may
+ * register (4.03 otherwise). The registration is stored first, then answered, so a device that got its
+ * 2.01 is known to every replica.
+ */
+import {
+  BINDINGS,
+  type Binding,
+  type Device,
+  LIMITS,
+  type NewRegistration,
+  type Registration,
+  type RegistrationStore,
+} from '@snooze/core';
+import type { IncomingMessage, OutgoingMessage } from 'coap';
+import { CoapError } from '../coap-errors.js';
+import { CONTENT_FORMAT, contentFormatOf } from '../codecs/content-format.js';
+import { parseLinkFormat } from '../link-format.js';
+
+export const REGISTRATION_PATH = 'rd';
+
+/**
+ * What happens around the store: the ingress's sessions, presence and delivery. Each returns what to do
+ * once the device has its answer (observe, deliver), so that the answer goes out first.
+ */
+export type FollowUp = () => void;
+
+export interface RegistrationEvents {
+  /** Presence of a registering device, set while its registration is being stored (no extra wait). */
+  registering(registration: NewRegistration): Promise<void>;
+  registered(registration: Registration, replaced: Registration | undefined, at: number): Promise<FollowUp>;
+  updated(registration: Registration, at: number): Promise<FollowUp>;
+  deregistered(registration: Registration): Promise<void>;
+}
+
+export interface RegistrationDeps {
+  ingressId: string;
+  defaultLifetimeS: number;
+  registrations: RegistrationStore;
+  findDevice(nodeId: string): Promise<Device | undefined>;
+  events: RegistrationEvents;
+}
+
+/** lt is a 32-bit unsigned number of seconds in LwM2M; zero would end the registration at once. */
+const MAX_LIFETIME_S = 0xffff_ffff;
+const LWM2M_VERSION = /^1\.[01](\.\d+)?$/;
+
+interface Query {
+  ep?: string;
+  lt?: number;
+  b?: Binding;
+  lwm2m?: string;
+}
+
+export async function handleRegistration(
+  deps: RegistrationDeps,
+  req: IncomingMessage,
+  res: OutgoingMessage,
+  path: readonly string[],
+): Promise<void> {
+  const [, registrationId, extra] = path;
+  if (extra !== undefined) throw new CoapError('NOT_FOUND', 'No such resource.');
+  if (registrationId === undefined) {
+    if (req.method !== 'POST') throw new CoapError('METHOD_NOT_ALLOWED', 'Register with POST /rd.');
+    return register(deps, req, res);
+  }
+  if (req.method === 'POST') return update(deps, req, res, registrationId);
+  if (req.method === 'DELETE') return deregister(deps, res, registrationId);
+  throw new CoapError('METHOD_NOT_ALLOWED', 'Update with POST, de-register with DELETE.');
+}
+
+async function register(deps: RegistrationDeps, req: IncomingMessage, res: OutgoingMessage): Promise<void> {
+  const query = parseQuery(req.url);
+  checkObjectLinks(req);
+  if (!query.ep) throw new CoapError('BAD_REQUEST', 'The endpoint name (ep) is required.');
+  const device = await deps.findDevice(query.ep);
+  if (!device) throw new CoapError('FORBIDDEN', 'Unknown endpoint.');
+  const now = Date.now();
+  const input: NewRegistration = {
+    projectId: device.projectId,
+    deviceId: device.deviceId,
+    nodeId: device.nodeId,
+    productId: device.productId,
+    address: req.rsinfo.address,
+    port: req.rsinfo.port,
+    binding: query.b ?? 'U',
+    lifetimeS: query.lt ?? deps.defaultLifetimeS,
+    lwm2m: query.lwm2m ?? '1.0',
+    ingressId: deps.ingressId,
+    registeredAt: now,
+  };
+  const [{ registration, replaced }] = await Promise.all([
+    deps.registrations.register(input),
+    deps.events.registering(input),
+  ]);
+  res.code = '2.01';
+  res.setOption('Location-Path', [Buffer.from(REGISTRATION_PATH), Buffer.from(registration.registrationId)]);
+  const followUp = await deps.events.registered(registration, replaced, now);
+  res.end();
+  followUp();
+}
+
+async function update(
+  deps: RegistrationDeps,
+  req: IncomingMessage,
+  res: OutgoingMessage,
+  registrationId: string,
+): Promise<void> {
+  const query = parseQuery(req.url);
+  checkObjectLinks(req);
+  const now = Date.now();
+  // NAT rebinding: the device may come back from another address or port; it is reachable there now.
+  const registration = await deps.registrations.update(
+    registrationId,
+    {
+      address: req.rsinfo.address,
+      port: req.rsinfo.port,
+      ingressId: deps.ingressId,
+      ...(query.lt !== undefined ? { lifetimeS: query.lt } : {}),
+      ...(query.b !== undefined ? { binding: query.b } : {}),
+    },
+    now,
+  );
+  if (!registration) throw new CoapError('NOT_FOUND', 'No such registration.');
+  res.code = '2.04';
+  const followUp = await deps.events.updated(registration, now);
+  res.end();
+  followUp();
+}
+
+async function deregister(deps: RegistrationDeps, res: OutgoingMessage, registrationId: string): Promise<void> {
+  const registration = await deps.registrations.remove(registrationId);
+  if (!registration) throw new CoapError('NOT_FOUND', 'No such registration.');
+  res.code = '2.02';
+  await deps.events.deregistered(registration);
+  res.end();
+}
+
+/** The query of a register or update; unknown parameters (sms, Q) are ignored as LwM2M allows. */
+function parseQuery(url: string): Query {
+  const cut = url.indexOf('?');
+  const params = new URLSearchParams(cut < 0 ? '' : url.slice(cut + 1));
+  const query: Query = {};
+  const ep = params.get('ep');
+  if (ep !== null) {
+    if (ep.length === 0 || ep.length > LIMITS.nodeIdMaxLength) throw new CoapError('BAD_REQUEST', 'Invalid ep.');
+    query.ep = ep;
+  }
+  const lt = params.get('lt');
+  if (lt !== null) {
+    const seconds = /^\d{1,10}$/.test(lt) ? Number(lt) : Number.NaN;
+    if (!(seconds >= 1 && seconds <= MAX_LIFETIME_S)) throw new CoapError('BAD_REQUEST', 'Invalid lt.');
+    query.lt = seconds;
+  }
+  const b = params.get('b');
+  if (b !== null) {
+    if (!(BINDINGS as readonly string[]).includes(b)) throw new CoapError('BAD_REQUEST', 'Binding must be U or UQ.');
+    query.b = b as Binding;
+  }
+  const lwm2m = params.get('lwm2m');
+  if (lwm2m !== null) {
+    if (!LWM2M_VERSION.test(lwm2m)) throw new CoapError('BAD_REQUEST', 'Unsupported lwm2m version.');
+    query.lwm2m = lwm2m;
+  }
+  return query;
+}
+
+/** The payload lists the device's objects in link format (Content-Format 40) or is empty. */
+function checkObjectLinks(req: IncomingMessage): void {
+  if (req.payload.length === 0) return;
+  const format = contentFormatOf(req.headers['Content-Format']);
+  if (format !== undefined && format !== CONTENT_FORMAT.linkFormat) {
+    throw new CoapError('UNSUPPORTED_CONTENT_FORMAT', 'Object links must be application/link-format.');
+  }
+  if (parseLinkFormat(req.payload.toString('utf8')) === undefined) {
+    throw new CoapError('BAD_REQUEST', 'Object links are not valid link format.');
+  }
+}

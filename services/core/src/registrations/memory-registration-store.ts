@@ -1,0 +1,135 @@
+import { randomBytes } from 'node:crypto';
+import { type Clock, systemClock } from '../clock.js';
+import { type DeviceRef, QUEUE_STATUSES } from '../model.js';
+import type { CommandStore } from '../store.js';
+import { deviceKey } from '../store-support.js';
+import {
+  MID_MAX,
+  MID_RECLAIM_AT,
+  type NewRegistration,
+  nextMid,
+  type Registration,
+  type RegistrationStore,
+  type RegistrationUpdate,
+} from './registration.js';
+
+interface MidTable {
+  byMid: Map<number, string>;
+  byCommand: Map<string, number>;
+  until: number;
+}
+
+/** The registrations of the embedded mode (one process); lifetimes are enforced on read. */
+export class MemoryRegistrationStore implements RegistrationStore {
+  private readonly byDevice = new Map<string, Registration>();
+  private readonly byId = new Map<string, string>();
+  private readonly mids = new Map<string, MidTable>();
+  private readonly clock: Clock;
+  private readonly commands: Pick<CommandStore, 'getCommand'> | undefined;
+
+  /** `commands` tells which commands are still in the queue, for reclaiming mids (see RegistrationStore). */
+  constructor(options: { clock?: Clock; commands?: Pick<CommandStore, 'getCommand'> } = {}) {
+    this.clock = options.clock ?? systemClock;
+    this.commands = options.commands;
+  }
+
+  async register(input: NewRegistration): Promise<{ registration: Registration; replaced?: Registration }> {
+    const key = deviceKey(input.projectId, input.deviceId);
+    const replaced = this.live(key);
+    if (replaced) this.byId.delete(replaced.registrationId);
+    const registration: Registration = {
+      ...input,
+      registrationId: randomBytes(8).toString('base64url'),
+      updatedAt: input.registeredAt,
+    };
+    this.byDevice.set(key, registration);
+    this.byId.set(registration.registrationId, key);
+    return replaced ? { registration: { ...registration }, replaced } : { registration: { ...registration } };
+  }
+
+  async get(ref: DeviceRef): Promise<Registration | undefined> {
+    const found = this.live(deviceKey(ref.projectId, ref.deviceId));
+    return found && { ...found };
+  }
+
+  async findById(registrationId: string): Promise<Registration | undefined> {
+    const found = this.liveById(registrationId);
+    return found && { ...found };
+  }
+
+  async update(registrationId: string, changes: RegistrationUpdate, at: number): Promise<Registration | undefined> {
+    const found = this.liveById(registrationId);
+    if (!found) return undefined;
+    Object.assign(found, definedOnly(changes), { updatedAt: at });
+    return { ...found };
+  }
+
+  async remove(registrationId: string): Promise<Registration | undefined> {
+    const found = this.liveById(registrationId);
+    if (!found) return undefined;
+    this.byId.delete(registrationId);
+    this.byDevice.delete(deviceKey(found.projectId, found.deviceId));
+    return found;
+  }
+
+  async assignMid(ref: DeviceRef, commandId: string, candidate: number, ttlMs: number): Promise<number> {
+    const table = this.midTable(ref, true);
+    table.until = this.clock.now() + ttlMs;
+    const existing = table.byCommand.get(commandId);
+    if (existing !== undefined) return existing;
+    if (table.byMid.size >= MID_RECLAIM_AT) await this.reclaim(ref, table);
+    let mid = candidate;
+    for (let tries = 0; tries < MID_MAX && table.byMid.has(mid); tries++) mid = nextMid(mid);
+    table.byMid.set(mid, commandId);
+    table.byCommand.set(commandId, mid);
+    return mid;
+  }
+
+  async commandOfMid(ref: DeviceRef, mid: number): Promise<string | undefined> {
+    return this.midTable(ref, false)?.byMid.get(mid);
+  }
+
+  private async reclaim(ref: DeviceRef, table: MidTable): Promise<void> {
+    for (const [mid, commandId] of [...table.byMid]) {
+      const command = await this.commands?.getCommand({ ...ref, commandId });
+      if (command && QUEUE_STATUSES.includes(command.status)) continue;
+      table.byMid.delete(mid);
+      table.byCommand.delete(commandId);
+    }
+  }
+
+  private midTable(ref: DeviceRef, create: true): MidTable;
+  private midTable(ref: DeviceRef, create: false): MidTable | undefined;
+  private midTable(ref: DeviceRef, create: boolean): MidTable | undefined {
+    const key = deviceKey(ref.projectId, ref.deviceId);
+    let table = this.mids.get(key);
+    if (table && table.until <= this.clock.now()) {
+      this.mids.delete(key);
+      table = undefined;
+    }
+    if (!table && create) {
+      table = { byMid: new Map(), byCommand: new Map(), until: 0 };
+      this.mids.set(key, table);
+    }
+    return table;
+  }
+
+  private live(key: string): Registration | undefined {
+    const found = this.byDevice.get(key);
+    if (!found) return undefined;
+    if (found.updatedAt + found.lifetimeS * 1000 > this.clock.now()) return found;
+    this.byDevice.delete(key);
+    this.byId.delete(found.registrationId);
+    return undefined;
+  }
+
+  private liveById(registrationId: string): Registration | undefined {
+    const key = this.byId.get(registrationId);
+    const found = key === undefined ? undefined : this.live(key);
+    return found?.registrationId === registrationId ? found : undefined;
+  }
+}
+
+function definedOnly<T extends object>(changes: T): Partial<T> {
+  return Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as Partial<T>;
+}

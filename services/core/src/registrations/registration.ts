@@ -1,0 +1,71 @@
+import type { DeviceRef } from '../model.js';
+
+/** LwM2M bindings the ingress accepts: U (always reachable over UDP) and UQ (UDP with queue mode). */
+export const BINDINGS = ['U', 'UQ'] as const;
+export type Binding = (typeof BINDINGS)[number];
+
+/**
+ * A device's LwM2M registration (`POST /rd?ep=<node_id>`), shared by every ingress replica: which
+ * replica holds it and at which address:port the device (or its NAT) can be reached.
+ */
+export interface Registration extends DeviceRef {
+  /** Opaque, made by the store; the `rd/<id>` Location-Path the device updates and de-registers with. */
+  registrationId: string;
+  nodeId: string;
+  productId: string;
+  address: string;
+  port: number;
+  binding: Binding;
+  /** Seconds, as given by `lt`: the registration ends this long after the last register/update. */
+  lifetimeS: number;
+  lwm2m: string;
+  ingressId: string;
+  registeredAt: number;
+  updatedAt: number;
+}
+
+export type NewRegistration = Omit<Registration, 'registrationId' | 'updatedAt'>;
+
+/** What a registration update (`POST /rd/<id>`) may change; the rest stays. */
+export type RegistrationUpdate = Partial<
+  Pick<Registration, 'address' | 'port' | 'binding' | 'lifetimeS' | 'ingressId'>
+>;
+
+/**
+ * The registration port. A registration lives `lifetimeS` after its last register/update, then it is
+ * gone (TTL), so a dead ingress never leaves devices registered forever.
+ *
+ * Message ids (`mid`): a command written to a device carries a small integer that the device's result
+ * echoes. The mapping is kept here, beside the registration and not in the ingress's memory, so that
+ * another replica or a restarted one still matches a late result and re-sends with the same mid.
+ */
+export interface RegistrationStore {
+  /** Creates the device's registration, replacing (and returning) any previous one. */
+  register(input: NewRegistration): Promise<{ registration: Registration; replaced?: Registration }>;
+  get(ref: DeviceRef): Promise<Registration | undefined>;
+  findById(registrationId: string): Promise<Registration | undefined>;
+  /** Applies the changes and restarts the lifetime; undefined when the registration is gone. */
+  update(registrationId: string, changes: RegistrationUpdate, at: number): Promise<Registration | undefined>;
+  /** De-registration; returns what was removed. */
+  remove(registrationId: string): Promise<Registration | undefined>;
+
+  /**
+   * The command's mid on this device: the one it already has, else `candidate` or the next free one.
+   * Kept `ttlMs` (renewed on every assignment), which must outlast the command's time in flight.
+   * Mids are never released one by one (that would cost a store round trip per command): once a
+   * device has MID_RECLAIM_AT of them, those of commands no longer in the queue are reclaimed. A late
+   * result that still finds its finished command is harmless (the core ignores the transition).
+   */
+  assignMid(ref: DeviceRef, commandId: string, candidate: number, ttlMs: number): Promise<number>;
+  commandOfMid(ref: DeviceRef, mid: number): Promise<string | undefined>;
+}
+
+/** A device's mids are checked for reclaiming once it holds this many. */
+export const MID_RECLAIM_AT = 16;
+
+/** LwM2M/CoAP message ids of our payloads are 16-bit, 0 is avoided (some codecs use it as "none"). */
+export const MID_MAX = 65_535;
+
+export function nextMid(mid: number): number {
+  return (mid % MID_MAX) + 1;
+}

@@ -1,0 +1,142 @@
+/**
+ * A fleet of simulated devices waking up at a controlled rate: what the CLI and the benchmark run.
+ * Each device registers once, receives its cached commands and answers them.
+ */
+
+import { type ReceivedCommand, SimulatedDevice, type SimulatedDeviceOptions } from './simulated-device.js';
+import { type LatencySummary, summarize } from './stats.js';
+
+export interface FleetOptions {
+  devices: number;
+  host: string;
+  port: number;
+  nodePrefix: string;
+  /** Wake-ups (registrations) per second. */
+  rate: number;
+  /** Commands each device expects; it is done when it has answered that many. */
+  commandsPerDevice: number;
+  /** After the last wake-up, how long to wait for stragglers. */
+  drainMs: number;
+  /**
+   * After everything was answered, how long the devices stay up before closing their sockets: CON
+   * results whose ACK was lost are still being retransmitted meanwhile.
+   */
+  lingerMs?: number;
+  device?: Partial<SimulatedDeviceOptions>;
+  onProgress?: (progress: FleetProgress) => void;
+  progressEveryMs?: number;
+}
+
+export interface FleetProgress {
+  elapsedMs: number;
+  registered: number;
+  /** Registrations tried again: unanswered within the request timeout, or 5.03 (after its Max-Age). */
+  retried: number;
+  commands: number;
+  answered: number;
+  failures: number;
+}
+
+export interface FleetReport extends FleetProgress {
+  devices: number;
+  /** Answered commands per second, from the first wake-up to the last answer. */
+  roundTripsPerSecond: number;
+  /** Wake-ups per second actually achieved. */
+  wakeRate: number;
+  /** First register sent → command write received at the device, ms (first command of each device). */
+  wakeToCommandMs: LatencySummary;
+  /** Command write received → result sent, ms (includes the configured result delay). */
+  commandToAnswerMs: LatencySummary;
+  durationMs: number;
+  /** CPU time of the simulator process during the run (user + system), ms. */
+  cpuMs: number;
+}
+
+export async function runFleet(options: FleetOptions): Promise<FleetReport> {
+  const devices: SimulatedDevice[] = [];
+  const progress: FleetProgress = { elapsedMs: 0, registered: 0, retried: 0, commands: 0, answered: 0, failures: 0 };
+  const wakeToCommand: number[] = [];
+  const firstWake = new Map<SimulatedDevice, number>();
+  const commandToAnswer: number[] = [];
+  let pendingDevices = options.devices;
+  let lastAnswerAt = 0;
+  let allDone: () => void = () => {};
+  const done = new Promise<void>((resolve) => {
+    allDone = resolve;
+  });
+  for (let i = 0; i < options.devices; i++) {
+    const device = await SimulatedDevice.open({
+      ...options.device,
+      nodeId: `${options.nodePrefix}${i}`,
+      host: options.host,
+      port: options.port,
+    });
+    let answered = 0;
+    device.on('command', (command: ReceivedCommand) => {
+      progress.commands++;
+      // From the first registration attempt: retries after lost answers count as waiting.
+      if (device.commands.length === 1) wakeToCommand.push(command.at - (firstWake.get(device) ?? device.wokeAt));
+    });
+    device.on('answered', (command: ReceivedCommand) => {
+      progress.answered++;
+      lastAnswerAt = performance.now();
+      commandToAnswer.push(lastAnswerAt - command.at);
+      if (++answered === options.commandsPerDevice && --pendingDevices === 0) allDone();
+    });
+    devices.push(device);
+  }
+  /** Registers as an LwM2M client does: again after a 5.03's Max-Age, or at once after no answer. */
+  const wake = (device: SimulatedDevice): void => {
+    if (!firstWake.has(device)) firstWake.set(device, performance.now());
+    const retry = (afterMs: number): void => {
+      progress.retried++;
+      setTimeout(() => wake(device), afterMs);
+    };
+    device.register().then(
+      (answer) => {
+        if (answer.code === '2.01') progress.registered++;
+        else if (answer.code === '5.03') retry((answer.maxAgeS ?? 1) * 1000);
+        else progress.failures++;
+      },
+      () => retry(0),
+    );
+  };
+  const started = performance.now();
+  const cpuAtStart = process.cpuUsage();
+  const timer = setInterval(() => {
+    progress.elapsedMs = performance.now() - started;
+    options.onProgress?.({ ...progress });
+  }, options.progressEveryMs ?? 1_000);
+  let woken = 0;
+  await new Promise<void>((resolve) => {
+    // A 1 ms tick releases the wake-ups that are due: a steady rate without one timer per device.
+    const tick = setInterval(() => {
+      const due = Math.min(options.devices, Math.floor(((performance.now() - started) / 1000) * options.rate));
+      for (; woken < due; woken++) wake(devices[woken] as SimulatedDevice);
+      if (woken >= options.devices) {
+        clearInterval(tick);
+        resolve();
+      }
+    }, 1);
+  });
+  const lastWakeAt = performance.now();
+  const drain = new Promise<void>((resolve) => setTimeout(resolve, options.drainMs).unref());
+  if (options.commandsPerDevice > 0) await Promise.race([done, drain]);
+  else await drain;
+  clearInterval(timer);
+  const cpu = process.cpuUsage(cpuAtStart);
+  progress.elapsedMs = performance.now() - started;
+  if (options.lingerMs) await new Promise((resolve) => setTimeout(resolve, options.lingerMs));
+  for (const device of devices) await device.close();
+  const end = lastAnswerAt > 0 ? lastAnswerAt : performance.now();
+  return {
+    ...progress,
+    devices: options.devices,
+    roundTripsPerSecond: progress.answered / ((end - started) / 1000),
+    wakeRate: options.devices / ((lastWakeAt - started) / 1000),
+    wakeToCommandMs: summarize(wakeToCommand),
+    commandToAnswerMs: summarize(commandToAnswer),
+    durationMs: end - started,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+  };
+}
