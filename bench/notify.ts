@@ -321,6 +321,8 @@ const result = {
 };
 const cpuCell = (cpu: Record<string, number>) =>
   ['forwarder', 'receiver', 'load', 'redis', 'others'].map((part) => cpu[part] ?? '?').join(' / ');
+const busy = (cpu: Record<string, number>) =>
+  ['forwarder', 'receiver', 'load', 'redis'].reduce((sum, part) => sum + (cpu[part] ?? 0), 0);
 const rows = results
   .map(
     (r) =>
@@ -352,13 +354,12 @@ ${rows}
 
 Target ${result.targetMet ? 'met' : 'NOT met'}.
 
-Where the CPU goes: everything shares the 2 cores — Redis runs the command transitions' Lua scripts and the forwarder's
-reads and writes, this process makes the transitions, the receiver parses every push, and the forwarder spends the
-CPU per push shown above (one HTTP request and response per push dominates it: the socket write and read of each
-request, then JSON and GC). At the target rate the forwarder alone needs
-${Math.round(((results[0]?.median.forwarderCpuMicrosPerPush ?? 0) * (results[0]?.offeredRate ?? 0)) / 10_000)}% of one core, so the
-machine runs near saturation and the tail latency is queueing; with the receiver and the load on other machines (as
-in a deployment) the same forwarder has that core to itself.
+Where the CPU goes: everything shares the 2 cores. At ${results[0]?.offeredRate}/s the parts used, over the window,
+${cpuCell(results[0]?.cpuPercentOfCore ?? {})} % of one core (forwarder / receiver / load / Redis / others):
+${busy(results[0]?.cpuPercentOfCore ?? {})}% of the machine's 200%. The forwarder's share is mostly one HTTP request and
+response per push (the socket write and read of each), then JSON and GC; Redis's is mostly the transitions' own Lua
+scripts. The tail latency is queueing on a machine that busy; in a deployment the receiver and the load are elsewhere
+and the forwarder has its core to itself.
 `,
 );
 console.info(

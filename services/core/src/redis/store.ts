@@ -176,19 +176,7 @@ export class RedisStore implements CommandStore {
       return this.devicePage(rows, page);
     }
     if (isEmptyFilter(filter)) {
-      const [count, members] = await Promise.all([
-        this.redis.zcard(project),
-        this.redis.zrange(
-          project,
-          lexUpper(page.marker),
-          '-',
-          'BYLEX',
-          'REV',
-          'LIMIT',
-          String(page.offset),
-          String(page.limit),
-        ),
-      ]);
+      const [count, members] = await this.indexPage(project, page);
       const rows = await this.loadDevices(projectId, members);
       const last = rows.at(-1);
       const items = rows.map((row) => listedDevice(row.device));
@@ -254,24 +242,29 @@ export class RedisStore implements CommandStore {
     return pageNewestFirst(matching, (command) => command.commandId, page);
   }
 
+  /** One page of a lexicographic index, newest first below the marker, and the index size. */
+  private indexPage(index: string, page: PageQuery): Promise<[number, string[]]> {
+    return Promise.all([
+      this.redis.zcard(index),
+      this.redis.zrange(
+        index,
+        lexUpper(page.marker),
+        '-',
+        'BYLEX',
+        'REV',
+        'LIMIT',
+        String(page.offset),
+        String(page.limit),
+      ),
+    ]);
+  }
+
   async listHistory(ref: DeviceRef, filter: CommandFilter, page: PageQuery): Promise<Page<Command>> {
     const partition = this.partitionOf(ref);
     const history = this.keys.history(ref);
     if (isEmptyFilter(filter)) {
       // Fast path: the count is the index size and only one page of records is read.
-      const [count, ids] = await Promise.all([
-        this.redis.zcard(history),
-        this.redis.zrange(
-          history,
-          lexUpper(page.marker),
-          '-',
-          'BYLEX',
-          'REV',
-          'LIMIT',
-          String(page.offset),
-          String(page.limit),
-        ),
-      ]);
+      const [count, ids] = await this.indexPage(history, page);
       const items = (await this.loadCommands(partition, ids)).filter((c): c is Command => c !== undefined);
       return withMarker(items, count, (command) => command.commandId);
     }
