@@ -3,6 +3,7 @@
  * key prefix), the command service with a fast sweeper, and ingress replicas on free ports with short
  * CoAP timing. Devices are provisioned through the service.
  */
+
 import { randomUUID } from 'node:crypto';
 import {
   type Command,
@@ -15,6 +16,7 @@ import {
   type Runtime,
   Sweeper,
 } from '@snooze/core';
+import { deleteKeys } from '@snooze/core/testing';
 import { SimulatedDevice, type SimulatedDeviceOptions } from '@snooze/device-simulator';
 import { startDispatcher } from '@snooze/dispatcher';
 import { pino } from 'pino';
@@ -153,20 +155,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       for (const ingress of ingresses) await ingress.close();
       await dispatcher?.close();
       await sweeper.stop();
-      if (runtime.mode === 'redis' && keyPrefix) await deleteKeys(runtime, keyPrefix);
+      if (runtime.mode === 'redis' && keyPrefix) await deleteKeys(runtime.redis, keyPrefix);
       await runtime.close();
     },
   };
   return stack;
-}
-
-async function deleteKeys(runtime: Extract<Runtime, { mode: 'redis' }>, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await runtime.redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await runtime.redis.del(...keys);
-  } while (cursor !== '0');
 }
 
 export function delayCommand(deviceId: string, paras: Record<string, unknown> = { value: 'ON' }, extra: object = {}) {
