@@ -7,7 +7,14 @@ describe('newId', () => {
     const ids = Array.from({ length: 20_000 }, () => newId());
     expect(new Set(ids).size).toBe(ids.length);
     expect([...ids].sort()).toEqual(ids);
-    expect(ids[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    // 22 characters of the API's id alphabet, within the 36 allowed for rule and action ids.
+    expect(ids[0]).toMatch(/^[A-Za-z0-9_-]{22}$/);
+  });
+
+  it('keeps creation order across milliseconds', async () => {
+    const before = newId();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(newId() > before).toBe(true);
   });
 });
 
