@@ -4,7 +4,7 @@
  * stated twice. Invalid values stop the process at boot with a message naming the variable.
  */
 import { hostname } from 'node:os';
-import { CORE_DEFAULTS } from '@snooze/core';
+import { CORE_DEFAULTS, type Env, envNumber, envText } from '@snooze/core';
 import {
   type CoapTiming,
   DEFAULT_LIFETIME_S,
@@ -63,49 +63,32 @@ export const INGRESS_DEFAULTS = {
   shutdownTimeoutMs: 10_000,
 } as const;
 
-type Env = Record<string, string | undefined>;
-
-function number(env: Env, name: string, fallback: number, min: number, integer = true): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min) {
-    throw new Error(`${name} must be ${integer ? 'an integer' : 'a number'} >= ${min}, got "${raw}"`);
-  }
-  return value;
-}
-
-function text(env: Env, name: string, fallback: string): string {
-  const raw = env[name];
-  return raw === undefined || raw === '' ? fallback : raw;
-}
-
 export function loadIngressConfig(env: Env = process.env): IngressConfig {
   const redisUrl = env.REDIS_URL || undefined;
   const timing: CoapTiming = {
-    ackTimeoutMs: number(env, 'COAP_ACK_TIMEOUT_MS', INGRESS_DEFAULTS.timing.ackTimeoutMs, 1),
-    ackRandomFactor: number(env, 'COAP_ACK_RANDOM_FACTOR', INGRESS_DEFAULTS.timing.ackRandomFactor, 1, false),
-    maxRetransmit: number(env, 'COAP_MAX_RETRANSMIT', INGRESS_DEFAULTS.timing.maxRetransmit, 0),
+    ackTimeoutMs: envNumber(env, 'COAP_ACK_TIMEOUT_MS', INGRESS_DEFAULTS.timing.ackTimeoutMs, 1),
+    ackRandomFactor: envNumber(env, 'COAP_ACK_RANDOM_FACTOR', INGRESS_DEFAULTS.timing.ackRandomFactor, 1, false),
+    maxRetransmit: envNumber(env, 'COAP_MAX_RETRANSMIT', INGRESS_DEFAULTS.timing.maxRetransmit, 0),
   };
   return {
-    host: text(env, 'COAP_HOST', INGRESS_DEFAULTS.host),
-    port: number(env, 'COAP_PORT', INGRESS_DEFAULTS.port, 0),
-    ingressId: text(env, 'INGRESS_ID', `${hostname()}-${process.pid}`),
+    host: envText(env, 'COAP_HOST', INGRESS_DEFAULTS.host),
+    port: envNumber(env, 'COAP_PORT', INGRESS_DEFAULTS.port, 0),
+    ingressId: envText(env, 'INGRESS_ID', `${hostname()}-${process.pid}`),
     ...(redisUrl ? { redisUrl } : {}),
-    redisKeyPrefix: text(env, 'REDIS_KEY_PREFIX', CORE_DEFAULTS.keyPrefix),
-    partitions: number(env, 'PARTITIONS', CORE_DEFAULTS.partitions, 1),
+    redisKeyPrefix: envText(env, 'REDIS_KEY_PREFIX', CORE_DEFAULTS.keyPrefix),
+    partitions: envNumber(env, 'PARTITIONS', CORE_DEFAULTS.partitions, 1),
     timing,
-    piggybackMs: number(env, 'COAP_PIGGYBACK_MS', piggybackWindowMs(timing), 0),
-    ackTimeoutMs: number(env, 'COMMAND_ACK_TIMEOUT_MS', CORE_DEFAULTS.ackTimeoutMs, 1),
-    resultTimeoutMs: number(env, 'COMMAND_RESULT_TIMEOUT_MS', CORE_DEFAULTS.resultTimeoutMs, 1),
-    queueModeAwakeMs: number(env, 'QUEUE_MODE_AWAKE_MS', INGRESS_DEFAULTS.queueModeAwakeMs, 1),
-    defaultLifetimeS: number(env, 'DEFAULT_LIFETIME_S', INGRESS_DEFAULTS.defaultLifetimeS, 1),
-    deviceCacheMs: number(env, 'DEVICE_CACHE_MS', INGRESS_DEFAULTS.deviceCacheMs, 0),
-    recvBufferBytes: number(env, 'COAP_RECV_BUFFER_BYTES', INGRESS_DEFAULTS.recvBufferBytes, 0),
-    codecs: text(env, 'CODECS', INGRESS_DEFAULTS.codecs),
-    logLevel: text(env, 'LOG_LEVEL', INGRESS_DEFAULTS.logLevel),
-    metricsHost: text(env, 'METRICS_HOST', INGRESS_DEFAULTS.metricsHost),
-    metricsPort: number(env, 'METRICS_PORT', INGRESS_DEFAULTS.metricsPort, 0),
-    shutdownTimeoutMs: number(env, 'SHUTDOWN_TIMEOUT_MS', INGRESS_DEFAULTS.shutdownTimeoutMs, 0),
+    piggybackMs: envNumber(env, 'COAP_PIGGYBACK_MS', piggybackWindowMs(timing), 0),
+    ackTimeoutMs: envNumber(env, 'COMMAND_ACK_TIMEOUT_MS', CORE_DEFAULTS.ackTimeoutMs, 1),
+    resultTimeoutMs: envNumber(env, 'COMMAND_RESULT_TIMEOUT_MS', CORE_DEFAULTS.resultTimeoutMs, 1),
+    queueModeAwakeMs: envNumber(env, 'QUEUE_MODE_AWAKE_MS', INGRESS_DEFAULTS.queueModeAwakeMs, 1),
+    defaultLifetimeS: envNumber(env, 'DEFAULT_LIFETIME_S', INGRESS_DEFAULTS.defaultLifetimeS, 1),
+    deviceCacheMs: envNumber(env, 'DEVICE_CACHE_MS', INGRESS_DEFAULTS.deviceCacheMs, 0),
+    recvBufferBytes: envNumber(env, 'COAP_RECV_BUFFER_BYTES', INGRESS_DEFAULTS.recvBufferBytes, 0),
+    codecs: envText(env, 'CODECS', INGRESS_DEFAULTS.codecs),
+    logLevel: envText(env, 'LOG_LEVEL', INGRESS_DEFAULTS.logLevel),
+    metricsHost: envText(env, 'METRICS_HOST', INGRESS_DEFAULTS.metricsHost),
+    metricsPort: envNumber(env, 'METRICS_PORT', INGRESS_DEFAULTS.metricsPort, 0),
+    shutdownTimeoutMs: envNumber(env, 'SHUTDOWN_TIMEOUT_MS', INGRESS_DEFAULTS.shutdownTimeoutMs, 0),
   };
 }

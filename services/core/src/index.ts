@@ -3,6 +3,7 @@ export * from './command-service.js';
 export * from './compact.js';
 export * from './defaults.js';
 export * from './delivery.js';
+export * from './env.js';
 export * from './errors.js';
 export * from './ids.js';
 export * from './iotda-time.js';

@@ -3,7 +3,9 @@
  * table. Core timing defaults come from the core's own table (`CORE_DEFAULTS`) so no number is stated twice.
  * Invalid values stop the process at boot with a message naming the variable.
  */
-import { CORE_DEFAULTS } from '@snooze/core';
+import { CORE_DEFAULTS, type Env, envNumber, envText } from '@snooze/core';
+
+const envInt = (env: Env, name: string, fallback: number, min = 0) => envNumber(env, name, fallback, min);
 
 export interface DispatcherConfig {
   host: string;
@@ -40,43 +42,26 @@ export const DISPATCHER_DEFAULTS = {
   logLevel: 'info',
 } as const;
 
-export type Env = Record<string, string | undefined>;
-
-export function int(env: Env, name: string, fallback: number, min = 0): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) {
-    throw new Error(`${name} must be an integer >= ${min}, got "${raw}"`);
-  }
-  return value;
-}
-
-export function text(env: Env, name: string, fallback: string): string {
-  const raw = env[name];
-  return raw === undefined || raw === '' ? fallback : raw;
-}
-
 export function loadConfig(env: Env = process.env): DispatcherConfig {
   const redisUrl = env.REDIS_URL || undefined;
   const specPath = env.SPEC_PATH || undefined;
   return {
-    host: text(env, 'HOST', DISPATCHER_DEFAULTS.host),
-    port: int(env, 'PORT', DISPATCHER_DEFAULTS.port),
+    host: envText(env, 'HOST', DISPATCHER_DEFAULTS.host),
+    port: envInt(env, 'PORT', DISPATCHER_DEFAULTS.port),
     ...(redisUrl ? { redisUrl } : {}),
-    redisKeyPrefix: text(env, 'REDIS_KEY_PREFIX', CORE_DEFAULTS.keyPrefix),
-    partitions: int(env, 'PARTITIONS', CORE_DEFAULTS.partitions, 1),
-    apiTokens: text(env, 'API_TOKENS', ''),
-    apiKeys: text(env, 'API_KEYS', ''),
-    clockSkewMs: int(env, 'CLOCK_SKEW_SECONDS', DISPATCHER_DEFAULTS.clockSkewMs / 1000) * 1000,
-    ackTimeoutMs: int(env, 'COMMAND_ACK_TIMEOUT_MS', CORE_DEFAULTS.ackTimeoutMs, 1),
-    resultTimeoutMs: int(env, 'COMMAND_RESULT_TIMEOUT_MS', CORE_DEFAULTS.resultTimeoutMs, 1),
-    retentionMs: int(env, 'HISTORY_RETENTION_HOURS', CORE_DEFAULTS.retentionMs / HOUR, 1) * HOUR,
-    sweepIntervalMs: int(env, 'SWEEP_INTERVAL_MS', CORE_DEFAULTS.sweepIntervalMs, 10),
-    bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', DISPATCHER_DEFAULTS.bodyLimitBytes, 1024),
-    rateLimitPerProject: int(env, 'RATE_LIMIT_PER_PROJECT', DISPATCHER_DEFAULTS.rateLimitPerProject),
-    shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', DISPATCHER_DEFAULTS.shutdownTimeoutMs, 0),
-    logLevel: text(env, 'LOG_LEVEL', DISPATCHER_DEFAULTS.logLevel),
+    redisKeyPrefix: envText(env, 'REDIS_KEY_PREFIX', CORE_DEFAULTS.keyPrefix),
+    partitions: envInt(env, 'PARTITIONS', CORE_DEFAULTS.partitions, 1),
+    apiTokens: envText(env, 'API_TOKENS', ''),
+    apiKeys: envText(env, 'API_KEYS', ''),
+    clockSkewMs: envInt(env, 'CLOCK_SKEW_SECONDS', DISPATCHER_DEFAULTS.clockSkewMs / 1000) * 1000,
+    ackTimeoutMs: envInt(env, 'COMMAND_ACK_TIMEOUT_MS', CORE_DEFAULTS.ackTimeoutMs, 1),
+    resultTimeoutMs: envInt(env, 'COMMAND_RESULT_TIMEOUT_MS', CORE_DEFAULTS.resultTimeoutMs, 1),
+    retentionMs: envInt(env, 'HISTORY_RETENTION_HOURS', CORE_DEFAULTS.retentionMs / HOUR, 1) * HOUR,
+    sweepIntervalMs: envInt(env, 'SWEEP_INTERVAL_MS', CORE_DEFAULTS.sweepIntervalMs, 10),
+    bodyLimitBytes: envInt(env, 'BODY_LIMIT_BYTES', DISPATCHER_DEFAULTS.bodyLimitBytes, 1024),
+    rateLimitPerProject: envInt(env, 'RATE_LIMIT_PER_PROJECT', DISPATCHER_DEFAULTS.rateLimitPerProject),
+    shutdownTimeoutMs: envInt(env, 'SHUTDOWN_TIMEOUT_MS', DISPATCHER_DEFAULTS.shutdownTimeoutMs, 0),
+    logLevel: envText(env, 'LOG_LEVEL', DISPATCHER_DEFAULTS.logLevel),
     ...(specPath ? { specPath } : {}),
   };
 }

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { registerScriptTable, runTableScript } from '../redis/scripts.js';
 import type { RoutingRule, RuleAction } from './model.js';
 import type { RuleStore } from './rule-store.js';
 
@@ -17,28 +18,18 @@ if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
 redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
 return 1`;
 
-type RuleRedis = Redis & {
-  snoozeDeleteRule(rulesKey: string, actionsKey: string, ruleId: string): Promise<number>;
-  snoozePutAction(
-    rulesKey: string,
-    actionsKey: string,
-    ruleId: string,
-    actionId: string,
-    json: string,
-  ): Promise<number>;
-};
+const RULE_SCRIPTS = {
+  snoozeDeleteRule: { keys: 2, lua: DELETE_RULE },
+  snoozePutAction: { keys: 2, lua: PUT_ACTION },
+} as const;
 
 /** Rules and actions as JSON values in two hashes per project. */
 export class RedisRuleStore implements RuleStore {
-  private readonly redis: RuleRedis;
-
   constructor(
-    redis: Redis,
+    private readonly redis: Redis,
     private readonly prefix: string,
   ) {
-    redis.defineCommand('snoozeDeleteRule', { numberOfKeys: 2, lua: DELETE_RULE });
-    redis.defineCommand('snoozePutAction', { numberOfKeys: 2, lua: PUT_ACTION });
-    this.redis = redis as RuleRedis;
+    registerScriptTable(redis, RULE_SCRIPTS);
   }
 
   private keys(projectId: string): [rules: string, actions: string] {
@@ -60,13 +51,12 @@ export class RedisRuleStore implements RuleStore {
   }
 
   async deleteRule(projectId: string, ruleId: string): Promise<boolean> {
-    return (await this.redis.snoozeDeleteRule(...this.keys(projectId), ruleId)) === 1;
+    return (await runTableScript(this.redis, RULE_SCRIPTS, 'snoozeDeleteRule', this.keys(projectId), [ruleId])) === 1;
   }
 
   async putAction(action: RuleAction): Promise<boolean> {
-    const [rules, actions] = this.keys(action.projectId);
-    const json = JSON.stringify(action);
-    return (await this.redis.snoozePutAction(rules, actions, action.ruleId, action.actionId, json)) === 1;
+    const args = [action.ruleId, action.actionId, JSON.stringify(action)];
+    return (await runTableScript(this.redis, RULE_SCRIPTS, 'snoozePutAction', this.keys(action.projectId), args)) === 1;
   }
 
   async getAction(projectId: string, actionId: string): Promise<RuleAction | undefined> {

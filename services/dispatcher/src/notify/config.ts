@@ -2,8 +2,7 @@
  * The notification forwarder's configuration: every environment variable it reads, its default and its
  * meaning. Engine defaults come from the core's table (`FORWARDER_DEFAULTS`) so no number is stated twice.
  */
-import { FORWARDER_DEFAULTS } from '@snooze/core';
-import { type Env, int, text } from '../config.js';
+import { type Env, envNumber, envText, FORWARDER_DEFAULTS } from '@snooze/core';
 
 type EngineSettings = { -readonly [K in keyof typeof FORWARDER_DEFAULTS]: number };
 
@@ -47,7 +46,7 @@ const VARIABLES: readonly [name: string, key: Setting, min: number][] = [
 
 export function loadNotifyConfig(env: Env = process.env): NotifyConfig {
   const config: NotifyConfig = { ...NOTIFY_DEFAULTS };
-  for (const [name, key, min] of VARIABLES) config[key] = int(env, name, NOTIFY_DEFAULTS[key], min);
-  const amqpUrl = text(env, 'AMQP_URL', '');
+  for (const [name, key, min] of VARIABLES) config[key] = envNumber(env, name, NOTIFY_DEFAULTS[key], min);
+  const amqpUrl = envText(env, 'AMQP_URL', '');
   return amqpUrl ? { ...config, amqpUrl } : config;
 }
