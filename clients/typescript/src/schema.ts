@@ -272,7 +272,7 @@ export interface components {
             count: number;
             /**
              * @description ID of the last record of this page; pass it as `marker` to get the next page. Absent when the page is empty.
-             * @example 01936f0e-8d2a-7c3b-9f4e-2a1b3c4d5e6f
+             * @example -0ZqwDYHdwDtxD9WgwIKtj
              */
             marker?: string;
         };
@@ -293,8 +293,8 @@ export interface components {
          */
         DeviceId: string;
         /**
-         * @description Command ID allocated by the platform (a UUIDv7, so newer commands sort after older ones).
-         * @example 01936f0e-8d2a-7c3b-9f4e-2a1b3c4d5e6f
+         * @description Command ID allocated by the platform: a UUIDv7 written as 22 order-preserving base-64 digits (`-`, `0-9`, `A-Z`, `_`, `a-z`), so a newer command's ID sorts after an older one's.
+         * @example -0ZqwDYHdwDtxD9WgwIKtj
          */
         CommandId: string;
         /**
@@ -314,12 +314,12 @@ export interface components {
         AppId: string;
         /**
          * @description Routing rule ID allocated by the platform, 1 to 36 letters, digits, underscores or hyphens.
-         * @example 1a7ffc5c-d89c-44dd-8265-b1653d951ce1
+         * @example -0ZqsfI00uKNoWQnuQ20oi
          */
         RuleId: string;
         /**
          * @description Rule action ID allocated by the platform, 1 to 36 letters, digits, underscores or hyphens.
-         * @example 1a7ffc5c-d89c-44dd-8265-b1653d951ce0
+         * @example -0ZqsfPZGv38kmUZw95mkx
          */
         ActionId: string;
         /**
@@ -451,7 +451,7 @@ export interface components {
         HistoryCommandPage: {
             /**
              * @description ID of the last record of this page; pass it as `marker` to get the next page. Absent when the page is empty.
-             * @example 01936f0e-8d2a-7c3b-9f4e-2a1b3c4d5e6f
+             * @example -0ZqwDYHdwDtxD9WgwIKtj
              */
             marker?: string;
         };
@@ -770,8 +770,8 @@ export interface components {
              */
             event_time_ms?: string;
             /**
-             * @description Message ID for tracing.
-             * @example 5d8e2f1a-3b4c-4d5e-9f60-718293a4b5c6
+             * @description Message ID for tracing; the event ID, `<command_id>-<status>`, as in the `webhook-id` header.
+             * @example -0ZqwDYHdwDtxD9WgwIKtj-SUCCESSFUL
              */
             request_id?: string;
             notify_data: {
@@ -955,17 +955,17 @@ export interface components {
         DeviceId: components["schemas"]["DeviceId"];
         /**
          * @description Command ID returned by CreateAsyncCommand, 1 to 100 letters, digits, underscores or hyphens.
-         * @example 01936f0e-8d2a-7c3b-9f4e-2a1b3c4d5e6f
+         * @example -0ZqwDYHdwDtxD9WgwIKtj
          */
         CommandId: components["schemas"]["CommandId"];
         /**
          * @description Routing rule ID returned by CreateRoutingRule.
-         * @example 1a7ffc5c-d89c-44dd-8265-b1653d951ce1
+         * @example -0ZqsfI00uKNoWQnuQ20oi
          */
         RuleId: components["schemas"]["RuleId"];
         /**
          * @description Rule action ID returned by CreateRuleAction.
-         * @example 1a7ffc5c-d89c-44dd-8265-b1653d951ce0
+         * @example -0ZqsfPZGv38kmUZw95mkx
          */
         ActionId: components["schemas"]["ActionId"];
         /**
@@ -974,8 +974,8 @@ export interface components {
          */
         InstanceId: string;
         /**
-         * @description Stable ID of the event. A retried or re-sent event keeps its ID, so receivers drop duplicates by it.
-         * @example 01936f43-5a60-7d1e-9c2b-3a4f5e6d7c8b
+         * @description Stable ID of the event, `<command_id>-<status>` (a command enters each status at most once). A retried or re-sent event keeps its ID, so receivers drop duplicates by it.
+         * @example -0ZqwDYHdwDtxD9WgwIKtj-SUCCESSFUL
          */
         WebhookId: string;
         /**
@@ -985,7 +985,7 @@ export interface components {
         WebhookTimestamp: number;
         /**
          * @description Present only when the action has `signature_enable: true` and a `token`. Value `v1,<base64(HMAC-SHA256(key = token as UTF-8 bytes, message = "<webhook-id>.<webhook-timestamp>.<raw body>"))>`. The example is the signature of the example body, serialized as compact JSON, with token `Snooze2024Token`.
-         * @example v1,kQ0orIHsTnoXWUwzYJYiSLza7JfZHHjw1om6xgDHd0s=
+         * @example v1,DCGxlc7Mas704oEHddjVj9wab086ixQs/Z4+G3qu9vE=
          */
         WebhookSignature: string;
         /**
@@ -1060,7 +1060,7 @@ export interface components {
         ActiveFilter: boolean;
         /**
          * @description Only actions of this rule.
-         * @example 1a7ffc5c-d89c-44dd-8265-b1653d951ce1
+         * @example -0ZqsfI00uKNoWQnuQ20oi
          */
         RuleIdFilter: components["schemas"]["RuleId"];
         /**
@@ -1175,7 +1175,7 @@ export interface operations {
                      *       "commands": [
                      *         {
                      *           "device_id": "65a1f0c2b7e5c94d1a3f2e10_860123456789012",
-                     *           "command_id": "01936f0e-8d2a-7c3b-9f4e-2a1b3c4d5e6f",
+                     *           "command_id": "-0ZqwDYHdwDtxD9WgwIKtj",
                      *           "service_id": "Switch",
                      *           "command_name": "ON_OFF",
                      *           "expire_time": 86400,
@@ -1186,7 +1186,7 @@ export interface operations {
                      *       ],
                      *       "page": {
                      *         "count": 1,
-                     *         "marker": "01936f0e-8d2a-7c3b-9f4e-2a1b3c4d5e6f"
+                     *         "marker": "-0ZqwDYHdwDtxD9WgwIKtj"
                      *       }
                      *     }
                      */
@@ -1252,7 +1252,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "device_id": "65a1f0c2b7e5c94d1a3f2e10_860123456789012",
-                     *       "command_id": "01936f0e-8d2a-7c3b-9f4e-2a1b3c4d5e6f",
+                     *       "command_id": "-0ZqwDYHdwDtxD9WgwIKtj",
                      *       "service_id": "Switch",
                      *       "command_name": "ON_OFF",
                      *       "paras": {
@@ -1299,7 +1299,7 @@ export interface operations {
                 device_id: components["parameters"]["DeviceId"];
                 /**
                  * @description Command ID returned by CreateAsyncCommand, 1 to 100 letters, digits, underscores or hyphens.
-                 * @example 01936f0e-8d2a-7c3b-9f4e-2a1b3c4d5e6f
+                 * @example -0ZqwDYHdwDtxD9WgwIKtj
                  */
                 command_id: components["parameters"]["CommandId"];
             };
@@ -1317,7 +1317,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "device_id": "65a1f0c2b7e5c94d1a3f2e10_860123456789012",
-                     *       "command_id": "01936f0e-8d2a-7c3b-9f4e-2a1b3c4d5e6f",
+                     *       "command_id": "-0ZqwDYHdwDtxD9WgwIKtj",
                      *       "service_id": "Switch",
                      *       "command_name": "ON_OFF",
                      *       "paras": {
@@ -1421,7 +1421,7 @@ export interface operations {
                      *       "commands": [
                      *         {
                      *           "device_id": "65a1f0c2b7e5c94d1a3f2e10_860123456789012",
-                     *           "command_id": "01936f0e-8d2a-7c3b-9f4e-2a1b3c4d5e6f",
+                     *           "command_id": "-0ZqwDYHdwDtxD9WgwIKtj",
                      *           "service_id": "Switch",
                      *           "command_name": "ON_OFF",
                      *           "expire_time": 86400,
@@ -1434,7 +1434,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "page": {
-                     *         "marker": "01936f0e-8d2a-7c3b-9f4e-2a1b3c4d5e6f"
+                     *         "marker": "-0ZqwDYHdwDtxD9WgwIKtj"
                      *       }
                      *     }
                      */
@@ -1898,7 +1898,7 @@ export interface operations {
                      * @example {
                      *       "rules": [
                      *         {
-                     *           "rule_id": "1a7ffc5c-d89c-44dd-8265-b1653d951ce1",
+                     *           "rule_id": "-0ZqsfI00uKNoWQnuQ20oi",
                      *           "rule_name": "command-status",
                      *           "description": "Push async command status changes to the application server",
                      *           "subject": {
@@ -1910,7 +1910,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "count": 1,
-                     *       "marker": "1a7ffc5c-d89c-44dd-8265-b1653d951ce1"
+                     *       "marker": "-0ZqsfI00uKNoWQnuQ20oi"
                      *     }
                      */
                     "application/json": components["schemas"]["ListRoutingRulesResponse"];
@@ -1968,7 +1968,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "rule_id": "1a7ffc5c-d89c-44dd-8265-b1653d951ce1",
+                     *       "rule_id": "-0ZqsfI00uKNoWQnuQ20oi",
                      *       "rule_name": "command-status",
                      *       "description": "Push async command status changes to the application server",
                      *       "subject": {
@@ -2008,7 +2008,7 @@ export interface operations {
                 project_id: components["parameters"]["ProjectId"];
                 /**
                  * @description Routing rule ID returned by CreateRoutingRule.
-                 * @example 1a7ffc5c-d89c-44dd-8265-b1653d951ce1
+                 * @example -0ZqsfI00uKNoWQnuQ20oi
                  */
                 rule_id: components["parameters"]["RuleId"];
             };
@@ -2025,7 +2025,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "rule_id": "1a7ffc5c-d89c-44dd-8265-b1653d951ce1",
+                     *       "rule_id": "-0ZqsfI00uKNoWQnuQ20oi",
                      *       "rule_name": "command-status",
                      *       "description": "Push async command status changes to the application server",
                      *       "subject": {
@@ -2065,7 +2065,7 @@ export interface operations {
                 project_id: components["parameters"]["ProjectId"];
                 /**
                  * @description Routing rule ID returned by CreateRoutingRule.
-                 * @example 1a7ffc5c-d89c-44dd-8265-b1653d951ce1
+                 * @example -0ZqsfI00uKNoWQnuQ20oi
                  */
                 rule_id: components["parameters"]["RuleId"];
             };
@@ -2091,7 +2091,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "rule_id": "1a7ffc5c-d89c-44dd-8265-b1653d951ce1",
+                     *       "rule_id": "-0ZqsfI00uKNoWQnuQ20oi",
                      *       "rule_name": "command-status",
                      *       "description": "Push async command status changes to the application server",
                      *       "subject": {
@@ -2132,7 +2132,7 @@ export interface operations {
                 project_id: components["parameters"]["ProjectId"];
                 /**
                  * @description Routing rule ID returned by CreateRoutingRule.
-                 * @example 1a7ffc5c-d89c-44dd-8265-b1653d951ce1
+                 * @example -0ZqsfI00uKNoWQnuQ20oi
                  */
                 rule_id: components["parameters"]["RuleId"];
             };
@@ -2161,7 +2161,7 @@ export interface operations {
             query?: {
                 /**
                  * @description Only actions of this rule.
-                 * @example 1a7ffc5c-d89c-44dd-8265-b1653d951ce1
+                 * @example -0ZqsfI00uKNoWQnuQ20oi
                  */
                 rule_id?: components["parameters"]["RuleIdFilter"];
                 /**
@@ -2224,8 +2224,8 @@ export interface operations {
                      * @example {
                      *       "actions": [
                      *         {
-                     *           "action_id": "1a7ffc5c-d89c-44dd-8265-b1653d951ce0",
-                     *           "rule_id": "1a7ffc5c-d89c-44dd-8265-b1653d951ce1",
+                     *           "action_id": "-0ZqsfPZGv38kmUZw95mkx",
+                     *           "rule_id": "-0ZqsfI00uKNoWQnuQ20oi",
                      *           "channel": "HTTP_FORWARDING",
                      *           "channel_detail": {
                      *             "http_forwarding": {
@@ -2237,7 +2237,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "count": 1,
-                     *       "marker": "1a7ffc5c-d89c-44dd-8265-b1653d951ce0"
+                     *       "marker": "-0ZqsfPZGv38kmUZw95mkx"
                      *     }
                      */
                     "application/json": components["schemas"]["ListRuleActionsResponse"];
@@ -2273,7 +2273,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "rule_id": "1a7ffc5c-d89c-44dd-8265-b1653d951ce1",
+                 *       "rule_id": "-0ZqsfI00uKNoWQnuQ20oi",
                  *       "channel": "HTTP_FORWARDING",
                  *       "channel_detail": {
                  *         "http_forwarding": {
@@ -2298,8 +2298,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "action_id": "1a7ffc5c-d89c-44dd-8265-b1653d951ce0",
-                     *       "rule_id": "1a7ffc5c-d89c-44dd-8265-b1653d951ce1",
+                     *       "action_id": "-0ZqsfPZGv38kmUZw95mkx",
+                     *       "rule_id": "-0ZqsfI00uKNoWQnuQ20oi",
                      *       "channel": "HTTP_FORWARDING",
                      *       "channel_detail": {
                      *         "http_forwarding": {
@@ -2340,7 +2340,7 @@ export interface operations {
                 project_id: components["parameters"]["ProjectId"];
                 /**
                  * @description Rule action ID returned by CreateRuleAction.
-                 * @example 1a7ffc5c-d89c-44dd-8265-b1653d951ce0
+                 * @example -0ZqsfPZGv38kmUZw95mkx
                  */
                 action_id: components["parameters"]["ActionId"];
             };
@@ -2357,8 +2357,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "action_id": "1a7ffc5c-d89c-44dd-8265-b1653d951ce0",
-                     *       "rule_id": "1a7ffc5c-d89c-44dd-8265-b1653d951ce1",
+                     *       "action_id": "-0ZqsfPZGv38kmUZw95mkx",
+                     *       "rule_id": "-0ZqsfI00uKNoWQnuQ20oi",
                      *       "channel": "HTTP_FORWARDING",
                      *       "channel_detail": {
                      *         "http_forwarding": {
@@ -2398,7 +2398,7 @@ export interface operations {
                 project_id: components["parameters"]["ProjectId"];
                 /**
                  * @description Rule action ID returned by CreateRuleAction.
-                 * @example 1a7ffc5c-d89c-44dd-8265-b1653d951ce0
+                 * @example -0ZqsfPZGv38kmUZw95mkx
                  */
                 action_id: components["parameters"]["ActionId"];
             };
@@ -2432,8 +2432,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "action_id": "1a7ffc5c-d89c-44dd-8265-b1653d951ce0",
-                     *       "rule_id": "1a7ffc5c-d89c-44dd-8265-b1653d951ce1",
+                     *       "action_id": "-0ZqsfPZGv38kmUZw95mkx",
+                     *       "rule_id": "-0ZqsfI00uKNoWQnuQ20oi",
                      *       "channel": "HTTP_FORWARDING",
                      *       "channel_detail": {
                      *         "http_forwarding": {
@@ -2474,7 +2474,7 @@ export interface operations {
                 project_id: components["parameters"]["ProjectId"];
                 /**
                  * @description Rule action ID returned by CreateRuleAction.
-                 * @example 1a7ffc5c-d89c-44dd-8265-b1653d951ce0
+                 * @example -0ZqsfPZGv38kmUZw95mkx
                  */
                 action_id: components["parameters"]["ActionId"];
             };

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { eventIdOf } from '../../src/notifications/event-id.js';
 import { buildNotification } from '../../src/notifications/notification.js';
 import { backoffDelay, pastHorizon } from '../../src/notifications/retry-policy.js';
@@ -60,36 +62,34 @@ describe('notification body', () => {
 });
 
 describe('webhook signature', () => {
-  it("reproduces the spec's example signature", () => {
-    // openapi/components/callbacks/command-status.yaml: the example body as compact JSON, its example headers.
-    const body = JSON.stringify({
-      resource: 'device.command.status',
-      event: 'update',
-      event_time: '20241127T201505Z',
-      event_time_ms: '2024-11-27T20:15:05.312Z',
-      request_id: '5d8e2f1a-3b4c-4d5e-9f60-718293a4b5c6',
-      notify_data: {
-        header: {
-          app_id: '8d4a34e5363a49bfa809c6bd788e6ffa',
-          device_id: '65a1f0c2b7e5c94d1a3f2e10_860123456789012',
-          node_id: '860123456789012',
-          product_id: '65a1f0c2b7e5c94d1a3f2e10',
-          gateway_id: '65a1f0c2b7e5c94d1a3f2e10_860123456789012',
-          tags: [],
-        },
-        body: {
-          command_id: '01936f0e-8d2a-7c3b-9f4e-2a1b3c4d5e6f',
-          created_time: '20241127T191724Z',
-          sent_time: '20241127T201502Z',
-          delivered_time: '20241127T201503Z',
-          response_time: '20241127T201505Z',
-          status: 'SUCCESSFUL',
-          result: { code: 0, state: 'ON' },
-        },
-      },
-    });
-    expect(webhookSignature('Snooze2024Token', '01936f43-5a60-7d1e-9c2b-3a4f5e6d7c8b', 1732738505, body)).toBe(
-      'v1,kQ0orIHsTnoXWUwzYJYiSLza7JfZHHjw1om6xgDHd0s=',
+  it("produces the spec's example push, body and signature, from the example's event", () => {
+    const spec = parse(readFileSync(new URL('../../../../openapi/dist/openapi.yaml', import.meta.url), 'utf8'));
+    type Callback = { post: { requestBody: { content: Record<string, { example: unknown }> } } };
+    const [push] = Object.values(spec.components.callbacks.CommandStatus) as Callback[];
+    const example = push?.post.requestBody.content['application/json']?.example;
+    const header = (name: string) => spec.components.parameters[name].example;
+    const event: CommandEvent = {
+      projectId: 'p',
+      deviceId: '65a1f0c2b7e5c94d1a3f2e10_860123456789012',
+      commandId: '-0ZqwDYHdwDtxD9WgwIKtj',
+      status: 'SUCCESSFUL',
+      at: Date.parse('2024-11-27T20:15:05.312Z'),
+      createdAt: Date.parse('2024-11-27T19:17:24Z'),
+      sentAt: Date.parse('2024-11-27T20:15:02Z'),
+      deliveredAt: Date.parse('2024-11-27T20:15:03Z'),
+      respondedAt: Date.parse('2024-11-27T20:15:05Z'),
+      result: { code: 0, state: 'ON' },
+      nodeId: '860123456789012',
+      productId: '65a1f0c2b7e5c94d1a3f2e10',
+      gatewayId: '65a1f0c2b7e5c94d1a3f2e10_860123456789012',
+      appId: '8d4a34e5363a49bfa809c6bd788e6ffa',
+    };
+    const eventId = eventIdOf(event);
+    const body = JSON.stringify(buildNotification(eventId, event));
+    expect(body).toBe(JSON.stringify(example));
+    expect(eventId).toBe(header('WebhookId'));
+    expect(webhookSignature('Snooze2024Token', eventId, header('WebhookTimestamp'), body)).toBe(
+      header('WebhookSignature'),
     );
   });
 
