@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newId } from '../src/ids.js';
+import { idFromUuidBytes, newId } from '../src/ids.js';
 import { fnv1a32, partitionOf, partitionTag } from '../src/partition.js';
 
 describe('newId', () => {
@@ -9,6 +9,13 @@ describe('newId', () => {
     expect([...ids].sort()).toEqual(ids);
     // 22 characters of the API's id alphabet, within the 36 allowed for rule and action ids.
     expect(ids[0]).toMatch(/^[A-Za-z0-9_-]{22}$/);
+  });
+
+  it('writes a UUID as its 128-bit number in 22 digits of the id alphabet', () => {
+    const hex = (uuid: string) => Uint8Array.from(Buffer.from(uuid.replaceAll('-', ''), 'hex'));
+    expect(idFromUuidBytes(hex('01936f0e-8d2a-7c3b-9f4e-2a1b3c4d5e6f'))).toBe('-0ZqwDYHdwDtxD9WgwIKtj');
+    expect(idFromUuidBytes(new Uint8Array(16))).toBe('-'.repeat(22));
+    expect(idFromUuidBytes(new Uint8Array(16).fill(255))).toBe(`2${'z'.repeat(21)}`);
   });
 
   it('keeps creation order across milliseconds', async () => {
