@@ -4,9 +4,11 @@
  * /19/1/0 (JSON by default) and reports results as notifications. Behaviours let tests make it
  * misbehave as real devices do.
  */
-import { createSocket, type Socket } from 'node:dgram';
 import { EventEmitter } from 'node:events';
-import { Agent, type IncomingMessage, type ObserveWriteStream, type OutgoingMessage, Server } from 'coap';
+import type { NamedOption, ParsedPacket } from 'coap-packet';
+import { isUriPath, optionStrings, stringOption, stringOptions, uintOption, uintValue } from './coap-options.js';
+import { type CoapTiming, CoapTransport, type IncomingRequest, RFC7252_TIMING } from './coap-transport.js';
+import { ObservableResource } from './observable-resource.js';
 
 export type DeviceBehaviour =
   /** ACK 2.04 piggy-backed, then the result (errcode 0) after `resultDelayMs`. */
@@ -43,8 +45,10 @@ export interface SimulatedDeviceOptions {
   confirmableNotifications?: boolean;
   /** Replaces the JSON handling of writes (binary codecs). */
   handler?: CommandHandler;
-  /** Gives up on a request to the ingress after this long (node-coap itself retransmits). */
+  /** Gives up on a request to the ingress after this long (CoAP retransmits it meanwhile). */
   requestTimeoutMs?: number;
+  /** CoAP timing of the device's own CON messages (requests, CON notifications); RFC 7252's by default. */
+  timing?: CoapTiming;
   /**
    * Answers the observe of /19/0/0 only with its first notification (a command result, say): what the
    * ingress sees when the device's first answer was lost on the radio.
@@ -69,17 +73,22 @@ export interface CoapAnswer {
   maxAgeS?: number;
 }
 
-const CONTENT_FORMAT_NUMBERS: Record<string, number> = {
-  'application/link-format': 40,
-  'application/octet-stream': 42,
-  'application/json': 50,
-};
 const JSON_FORMAT = 50;
-const OBJECT_LINKS = '</19/0/0>,</19/1/0>';
+/** The parts of a registration that never change, encoded once. */
+const RD_PATH = stringOption('Uri-Path', 'rd');
+const LWM2M_VERSION = stringOption('Uri-Query', 'lwm2m=1.0');
+const LINK_FORMAT = uintOption('Content-Format', 40);
+const OBJECT_LINKS = Buffer.from('</19/0/0>,</19/1/0>');
+const GET = '0.01';
+const PUT = '0.03';
+const UPLINK = ['19', '0', '0'];
+const DOWNLINK = ['19', '1', '0'];
 
-function contentFormat(value: unknown): number | undefined {
-  if (typeof value === 'number') return value;
-  return typeof value === 'string' ? CONTENT_FORMAT_NUMBERS[value] : undefined;
+function answerOf(response: ParsedPacket): CoapAnswer {
+  const answer: CoapAnswer = { code: response.code, payload: response.payload };
+  const maxAgeS = uintValue(response, 'Max-Age');
+  if (maxAgeS !== undefined) answer.maxAgeS = maxAgeS;
+  return answer;
 }
 
 /** The default device logic: JSON `{mid, service_id, command_name, paras}` in, `{mid, errcode, body}` out. */
@@ -102,11 +111,8 @@ export class SimulatedDevice extends EventEmitter {
   registrationId: string | undefined;
   /** performance.now() of the last register/update sent: the wake-up. */
   wokeAt = 0;
-  private socket!: Socket;
-  private server!: Server;
-  private agent!: Agent;
-  private observer: ObserveWriteStream | undefined;
-  private notifyQueue: { payload: Buffer; contentFormat: number }[] = [];
+  private transport!: CoapTransport;
+  private readonly uplink = new ObservableResource();
   /** Results by mid: a repeated write is acknowledged and answered again, not executed twice. */
   private readonly results = new Map<number, { payload: Buffer; contentFormat: number } | null>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -122,6 +128,7 @@ export class SimulatedDevice extends EventEmitter {
       resultDelayMs: 0,
       confirmableNotifications: false,
       requestTimeoutMs: 10_000,
+      timing: RFC7252_TIMING,
       deferObserveAnswer: false,
       ...options,
       handler: options.handler ?? jsonHandler(errcode),
@@ -135,31 +142,29 @@ export class SimulatedDevice extends EventEmitter {
   }
 
   get localPort(): number {
-    return this.socket.address().port;
+    return this.transport.port;
   }
 
   get observed(): boolean {
-    return this.observer !== undefined;
+    return this.uplink.observed;
   }
 
   /** `POST /rd?ep=...`; resolves with the answer (2.01 and the registration id on success). */
   async register(): Promise<CoapAnswer> {
     const { nodeId, lifetimeS, binding } = this.options;
     this.wokeAt = performance.now();
-    const answer = await this.send({
-      method: 'POST',
-      pathname: '/rd',
-      query: `ep=${encodeURIComponent(nodeId)}&lt=${lifetimeS}&lwm2m=1.0&b=${binding}`,
-      options: { 'Content-Format': 'application/link-format' },
-      payload: Buffer.from(OBJECT_LINKS),
-      onAnswer: (res) => {
-        const location = (res._packet.options ?? [])
-          .filter((o) => o.name === 'Location-Path')
-          .map((o) => String(o.value));
-        if (res.code === '2.01' && location[0] === 'rd' && location[1]) this.registrationId = location[1];
-      },
-    });
-    return answer;
+    const options = [
+      RD_PATH,
+      stringOption('Uri-Query', `ep=${encodeURIComponent(nodeId)}`),
+      stringOption('Uri-Query', `lt=${lifetimeS}`),
+      LWM2M_VERSION,
+      stringOption('Uri-Query', `b=${binding}`),
+      LINK_FORMAT,
+    ];
+    const response = await this.request('POST', options, OBJECT_LINKS);
+    const location = optionStrings(response.options, 'Location-Path');
+    if (response.code === '2.01' && location[0] === 'rd' && location[1]) this.registrationId = location[1];
+    return answerOf(response);
   }
 
   /** `POST /rd/<id>` (optionally with a new lifetime or binding). */
@@ -168,19 +173,15 @@ export class SimulatedDevice extends EventEmitter {
     if (changes.lifetimeS !== undefined) query.push(`lt=${changes.lifetimeS}`);
     if (changes.binding !== undefined) query.push(`b=${changes.binding}`);
     this.wokeAt = performance.now();
-    return this.send({
-      method: 'POST',
-      pathname: `/rd/${this.registrationId ?? 'none'}`,
-      ...(query.length > 0 ? { query: query.join('&') } : {}),
-    });
+    return answerOf(await this.request('POST', [...this.registrationPath(), ...stringOptions('Uri-Query', query)]));
   }
 
   /** `DELETE /rd/<id>`; the device also forgets its observer, unless told to misbehave and keep it. */
   async deregister(options: { keepObserver?: boolean } = {}): Promise<CoapAnswer> {
-    const answer = await this.send({ method: 'DELETE', pathname: `/rd/${this.registrationId ?? 'none'}` });
+    const answer = answerOf(await this.request('DELETE', this.registrationPath()));
     if (answer.code === '2.02') {
       this.registrationId = undefined;
-      if (!options.keepObserver) this.observer = undefined;
+      if (!options.keepObserver) this.uplink.forget();
     }
     return answer;
   }
@@ -204,16 +205,8 @@ export class SimulatedDevice extends EventEmitter {
 
   /** A notification with an arbitrary payload (tests of bad uplinks, results sent by hand). */
   notify(payload: Buffer, format: number): void {
-    if (!this.observer) {
-      this.notifyQueue.push({ payload, contentFormat: format });
-      return;
-    }
-    const observer = this.observer as ObserveWriteStream & { _packet: { confirmable: boolean; ack: boolean } };
-    // node-coap makes notifications CON when the observe request was CON; IoTDA devices send NON.
-    observer._packet.confirmable = this.options.confirmableNotifications;
-    observer._packet.ack = false;
-    observer.setOption('Content-Format', format);
-    observer.write(payload);
+    // NON by default, as IoTDA devices send them.
+    this.uplink.notify(payload, format, this.options.confirmableNotifications);
   }
 
   /**
@@ -221,15 +214,15 @@ export class SimulatedDevice extends EventEmitter {
    * the observation on it (the ingress observes again on the update that follows).
    */
   async rebind(): Promise<void> {
-    this.closeSocket();
-    this.observer = undefined;
+    this.transport.close();
+    this.uplink.forget();
     await this.bind();
   }
 
   async close(): Promise<void> {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    this.closeSocket();
+    this.transport.close();
   }
 
   /** Waits until `count` commands arrived (or throws after `timeoutMs`). */
@@ -243,72 +236,45 @@ export class SimulatedDevice extends EventEmitter {
   }
 
   private async bind(): Promise<void> {
-    const socket = createSocket('udp4');
-    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-    // node-coap's Agent asks for the bound address on every datagram: one getsockname syscall each.
-    const bound = socket.address();
-    socket.address = () => bound;
-    this.socket = socket;
-    // A long piggy-back window: the device answers at once, and a device that never answers (never-ack)
-    // must not have node-coap acknowledge for it.
-    this.server = new Server({ piggybackReplyMs: 60_000 });
-    this.agent = new Agent({ socket: this.socket });
-    this.server.on('error', () => {});
-    this.agent.on('error', () => {});
-    this.server.on('request', (req: IncomingMessage, res: OutgoingMessage) => this.serve(req, res));
-    this.server.listen(this.socket);
+    this.transport = await CoapTransport.open('127.0.0.1', this.options.timing, {
+      onRequest: (request) => this.serve(request),
+      onReset: (messageId, peer) => this.uplink.onReset(messageId, peer),
+    });
   }
 
-  private closeSocket(): void {
-    this.server.close();
-    this.agent.close();
-    this.socket.close();
-  }
-
-  private serve(req: IncomingMessage, res: OutgoingMessage): void {
-    const path = req.url.split('?')[0];
-    if (req.method === 'GET' && path === '/19/0/0' && req.headers.Observe === 0) {
-      this.observer = res as unknown as ObserveWriteStream;
-      // The answer to the GET: the resource's current value (nothing reported yet).
-      if (!this.options.deferObserveAnswer) this.observer.write(Buffer.alloc(0));
-      const queued = this.notifyQueue;
-      this.notifyQueue = [];
-      for (const { payload, contentFormat } of queued) this.notify(payload, contentFormat);
+  private serve(request: IncomingRequest): void {
+    const { packet } = request;
+    if (packet.code === GET && isUriPath(packet, UPLINK) && uintValue(packet, 'Observe') === 0) {
+      const { deferObserveAnswer, confirmableNotifications } = this.options;
+      this.uplink.observe(this.transport, request, deferObserveAnswer, confirmableNotifications);
       return;
     }
-    if (req.method === 'PUT' && path === '/19/1/0') {
-      this.onWrite(req, res);
+    if (packet.code === PUT && isUriPath(packet, DOWNLINK)) {
+      this.onWrite(request);
       return;
     }
-    res.code = '4.04';
-    res.end();
+    this.transport.answer(request, { code: '4.04' });
   }
 
-  private onWrite(req: IncomingMessage, res: OutgoingMessage): void {
-    const format = contentFormat(req.headers['Content-Format']);
+  private onWrite(request: IncomingRequest): void {
+    const { payload } = request.packet;
+    const format = uintValue(request.packet, 'Content-Format');
     let handled: ReturnType<CommandHandler>;
     try {
-      handled = this.options.handler(req.payload, format);
+      handled = this.options.handler(payload, format);
     } catch {
-      res.code = '4.00';
-      res.end();
+      this.transport.answer(request, { code: '4.00' });
       return;
     }
     this.writeMids.push(handled.mid);
     const { behaviour } = this.options;
-    if (behaviour === 'never-ack') {
-      // Keep node-coap from sending the empty ACK of a slow handler.
-      clearTimeout(res._ackTimer ?? undefined);
-      res._ackTimer = null;
-      return;
-    }
+    // Unanswered, so each retransmission of the write arrives here again.
+    if (behaviour === 'never-ack') return;
     if (behaviour === 'reject') {
-      res.code = '4.00';
-      res.end();
+      this.transport.answer(request, { code: '4.00' });
       return;
     }
-    res.code = '2.04';
-    res.end();
+    this.transport.answer(request, { code: '2.04' });
     const { mid } = handled;
     if (this.results.has(mid)) {
       // A repeated write (the ingress restarted or lost our ACK): answer again, do not execute again.
@@ -316,58 +282,45 @@ export class SimulatedDevice extends EventEmitter {
       if (result) this.notify(result.payload, result.contentFormat);
       return;
     }
-    const command: ReceivedCommand = { mid, payload: req.payload, contentFormat: format, at: performance.now() };
-    if (format === JSON_FORMAT) command.message = JSON.parse(req.payload.toString('utf8')) as Record<string, unknown>;
+    const command: ReceivedCommand = { mid, payload, contentFormat: format, at: performance.now() };
+    if (format === JSON_FORMAT) command.message = JSON.parse(payload.toString('utf8')) as Record<string, unknown>;
     this.commands.push(command);
     this.emit('command', command);
     const result = behaviour === 'ack-no-result' ? undefined : handled.result;
     this.results.set(mid, result ?? null);
     if (!result) return;
-    const report = (): void => {
-      this.notify(result.payload, result.contentFormat);
-      this.emit('answered', command);
-    };
     if (this.options.resultDelayMs <= 0) {
-      report();
+      this.report(command, result);
       return;
     }
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      report();
+      this.report(command, result);
     }, this.options.resultDelayMs);
     this.timers.add(timer);
   }
 
-  private send(request: {
-    method: 'POST' | 'DELETE';
-    pathname: string;
-    query?: string;
-    options?: Record<string, string>;
-    payload?: Buffer;
-    onAnswer?: (res: IncomingMessage) => void;
-  }): Promise<CoapAnswer> {
+  private report(command: ReceivedCommand, result: { payload: Buffer; contentFormat: number }): void {
+    this.notify(result.payload, result.contentFormat);
+    this.emit('answered', command);
+  }
+
+  private registrationPath(): NamedOption[] {
+    return stringOptions('Uri-Path', ['rd', this.registrationId ?? 'none']);
+  }
+
+  private request(method: 'POST' | 'DELETE', options: NamedOption[], payload?: Buffer): Promise<ParsedPacket> {
+    const { host, port, requestTimeoutMs, nodeId } = this.options;
     return new Promise((resolve, reject) => {
-      const req = this.agent.request({
-        hostname: this.options.host,
-        port: this.options.port,
-        method: request.method,
-        pathname: request.pathname,
-        confirmable: true,
-        ...(request.query ? { query: request.query } : {}),
-        ...(request.options ? { options: request.options } : {}),
-      });
-      const timer = setTimeout(() => {
-        this.agent.abort(req);
-        reject(new Error(`${this.options.nodeId}: no answer to ${request.method} ${request.pathname}`));
-      }, this.options.requestTimeoutMs);
-      req.on('response', (res: IncomingMessage) => {
-        clearTimeout(timer);
-        request.onAnswer?.(res);
-        const maxAge = res.headers['Max-Age'];
-        resolve({ code: res.code, payload: res.payload, ...(typeof maxAge === 'number' ? { maxAgeS: maxAge } : {}) });
-      });
-      req.on('error', () => {});
-      req.end(request.payload);
+      this.transport.request(
+        { address: host, port },
+        { code: method, options, payload },
+        requestTimeoutMs,
+        (response) => {
+          if (response) resolve(response);
+          else reject(new Error(`${nodeId}: no answer to ${method} /${optionStrings(options, 'Uri-Path').join('/')}`));
+        },
+      );
     });
   }
 }
