@@ -10,14 +10,21 @@
  * is written again with the same mid; devices treat a repeated mid as a repeat (acknowledge it, resend
  * the result, do not execute twice). A device that never comes back leaves it to the sweeper, which
  * ends it in TIMEOUT at its deadline. Either way no command stays in flight and none disappears.
+ *
+ * Store round trips: a take gives the command its mid in the same round trip (takeNext with mids), and
+ * the result or timeout that ends a command takes the next one in its own round trip (thenTakeNext):
+ * a wake-up costs one take, then each command two (DELIVERED; its result, which takes the next).
  */
 import {
   type Command,
   type CommandRef,
   type CommandService,
-  fnv1a32,
-  MID_MAX,
+  candidateMid,
+  type DeliveryStepOptions,
+  type MidAssignment,
+  presenceTtlMs,
   type RegistrationStore,
+  type TakeNextResult,
   type TransitionOutcome,
 } from '@snooze/core';
 import type { Logger } from 'pino';
@@ -47,17 +54,23 @@ export interface DeliveryDeps {
 /** The queue of a device at most this long is scanned for commands in flight nobody waits for. */
 const RECOVERY_SCAN = 50;
 
-/** A stable first choice of mid per command; the registration store resolves collisions. */
-export function candidateMid(commandId: string): number {
-  return (fnv1a32(commandId) % MID_MAX) + 1;
-}
+/**
+ * A change that ends the command in flight, asked (or not) to take the device's next one with it. The
+ * ingress never reads the command back from a change: every step is `brief`.
+ */
+type EndingChange = (options: DeliveryStepOptions) => Promise<TransitionOutcome>;
+
+const BRIEF = { brief: true } as const;
 
 export class Delivery {
   private readonly midTtlMs: number;
+  /** Takes give their command its mid in the same store round trip. */
+  private readonly mids: MidAssignment;
 
   constructor(private readonly deps: DeliveryDeps) {
     // A mid must outlive its command's time in flight (ack deadline + result deadline) with room to spare.
     this.midTtlMs = 2 * (deps.service.ackTimeoutMs + deps.service.resultTimeoutMs);
+    this.mids = { store: deps.registrations, ttlMs: this.midTtlMs };
   }
 
   /** The device sent something: it is awake (queue mode window) and its queue may move. */
@@ -72,7 +85,7 @@ export class Delivery {
     if (session.queueMode) {
       session.awakeUntil = now + this.deps.queueModeAwakeMs;
       if (refreshPresence) {
-        const ttl = Math.min(this.deps.queueModeAwakeMs, session.registration.lifetimeS * 1000);
+        const ttl = presenceTtlMs(session.registration, this.deps.queueModeAwakeMs);
         this.deps.presence
           .awake(session.ref, ttl)
           .catch((err) => this.deps.logger.warn({ err }, 'presence refresh failed'));
@@ -87,41 +100,60 @@ export class Delivery {
       return;
     }
     session.pumping = true;
-    this.pumpRounds(session)
+    void this.runPump(session);
+  }
+
+  /** Pump rounds of a session whose `pumping` the caller has set; the first take may be under way already. */
+  private runPump(session: Session, firstTake?: Promise<TakeNextResult | undefined>): Promise<void> {
+    return this.pumpRounds(session, firstTake)
       .catch((err) => this.deps.logger.error({ err, device_id: session.ref.deviceId }, 'delivery failed'))
       .finally(() => {
         session.pumping = false;
       });
   }
 
-  private async pumpRounds(session: Session): Promise<void> {
+  private async pumpRounds(session: Session, firstTake?: Promise<TakeNextResult | undefined>): Promise<void> {
+    let pendingTake = firstTake;
     do {
       session.pumpAgain = false;
-      if (this.deps.sessions.get(session.ref) !== session || !session.reachable(Date.now())) return;
-      const next = await this.deps.service.takeNext(session.ref);
+      let next: TakeNextResult | undefined;
+      if (pendingTake) {
+        next = await pendingTake;
+        pendingTake = undefined;
+      } else {
+        if (!this.mayTake(session)) return;
+        next = await this.deps.service.takeNext(session.ref, this.mids);
+      }
+      if (!next) {
+        // The change that was to take the next command failed: a plain round instead (as before the merge).
+        session.pumpAgain = true;
+        continue;
+      }
       if (next.expired > 0) this.deps.metrics.expiredAtDequeue.inc(next.expired);
-      if (next.command) await this.send(session, next.command, 'wake');
+      if (next.command) await this.send(session, next.command, 'wake', next.mid);
       else if (next.busy && session.inflight.size === 0) await this.recover(session);
     } while (session.pumpAgain);
   }
 
-  /** Writes a SENT command to the device. */
-  async send(session: Session, command: Command, reason: SendReason): Promise<void> {
+  /** This replica holds the device and the device listens now. */
+  private mayTake(session: Session): boolean {
+    return this.deps.sessions.get(session.ref) === session && session.reachable(Date.now());
+  }
+
+  /** Writes a SENT command to the device; `assigned` is its mid when the take gave it one. */
+  async send(session: Session, command: Command, reason: SendReason, assigned?: number): Promise<void> {
     const { service, registrations, metrics } = this.deps;
     const ref: CommandRef = { ...session.ref, commandId: command.commandId };
     if (session.inflight.has(command.commandId)) return;
-    const mid = await registrations.assignMid(
-      session.ref,
-      command.commandId,
-      candidateMid(command.commandId),
-      this.midTtlMs,
-    );
+    const mid =
+      assigned ??
+      (await registrations.assignMid(session.ref, command.commandId, candidateMid(command.commandId), this.midTtlMs));
     let encoded: ReturnType<Session['codec']['encode']>;
     try {
       encoded = session.codec.encode(command, mid);
     } catch (error) {
       if (!(error instanceof CodecError)) throw error;
-      await this.transition(service.recordResult(ref, false, { error: 'CODEC', message: error.message }));
+      await this.transition(service.recordResult(ref, false, { error: 'CODEC', message: error.message }, BRIEF));
       metrics.outcomes.inc({ outcome: 'failed' });
       session.pumpAgain = true;
       return;
@@ -136,15 +168,16 @@ export class Delivery {
         if (session.inflight.get(command.commandId) !== entry) return;
         entry.stage = 'delivered';
         metrics.outcomes.inc({ outcome: 'delivered' });
-        void this.transition(service.markDelivered(ref));
+        void this.transition(service.markDelivered(ref, BRIEF));
         entry.resultTimer = setTimeout(() => {
-          this.finish(session, entry, 'result_timeout', () => service.markTimedOut(ref));
+          void this.finish(session, entry, 'result_timeout', (options) => service.markTimedOut(ref, options));
         }, service.resultTimeoutMs);
         entry.resultTimer.unref();
       },
       onAnswer: (payload, contentFormat) => this.onUplink(session, payload, contentFormat),
-      onRejected: (code) => this.finish(session, entry, 'rejected', () => service.recordResult(ref, false, { code })),
-      onNoAck: () => this.finish(session, entry, 'ack_timeout', () => service.markTimedOut(ref)),
+      onRejected: (code) =>
+        void this.finish(session, entry, 'rejected', (options) => service.recordResult(ref, false, { code }, options)),
+      onNoAck: () => void this.finish(session, entry, 'ack_timeout', (options) => service.markTimedOut(ref, options)),
     });
   }
 
@@ -176,18 +209,22 @@ export class Delivery {
     if (local) {
       metrics.roundTrip.observe((Date.now() - local.sentAt) / 1000);
       const ref = { ...session.ref, commandId: local.commandId };
-      await this.finish(session, local, ok ? 'successful' : 'failed', () => service.recordResult(ref, ok, result));
+      await this.finish(session, local, ok ? 'successful' : 'failed', (options) =>
+        service.recordResult(ref, ok, result, options),
+      );
       return;
     }
     // Written by another replica or before a restart: the stored mid still finds the command.
     const commandId = await registrations.commandOfMid(session.ref, uplink.mid);
     if (commandId !== undefined) {
-      await this.transition(service.recordResult({ ...session.ref, commandId }, ok, result));
       metrics.outcomes.inc({ outcome: ok ? 'successful' : 'failed' });
+      await this.endThenPump(session, (options) =>
+        service.recordResult({ ...session.ref, commandId }, ok, result, options),
+      );
     } else {
       this.deps.logger.info({ device_id: session.ref.deviceId, mid: uplink.mid }, 'result for an unknown mid ignored');
+      this.pump(session);
     }
-    this.pump(session);
   }
 
   /** The dispatcher created an immediate command for a device it believes is registered here. */
@@ -196,7 +233,7 @@ export class Delivery {
     const session = this.deps.sessions.get(handOff.ref) ?? (await this.deps.adopt(handOff.ref));
     if (!session?.reachable(Date.now())) {
       // As IoTDA: an immediate command that cannot reach its device fails at once.
-      await this.transition(service.recordResult(handOff.ref, false, { error: 'DEVICE_UNREACHABLE' }));
+      await this.transition(service.recordResult(handOff.ref, false, { error: 'DEVICE_UNREACHABLE' }, BRIEF));
       return;
     }
     const command = handOff.command ?? (await service.store.getCommand(handOff.ref));
@@ -216,19 +253,33 @@ export class Delivery {
     session.inflight.clear();
   }
 
-  private async finish(
-    session: Session,
-    entry: InFlight,
-    outcome: Outcome,
-    change: () => Promise<TransitionOutcome>,
-  ): Promise<void> {
+  private async finish(session: Session, entry: InFlight, outcome: Outcome, change: EndingChange): Promise<void> {
     if (session.inflight.get(entry.commandId) !== entry) return;
     session.inflight.delete(entry.commandId);
     entry.cancelWrite?.();
     clearTimeout(entry.resultTimer);
     this.deps.metrics.outcomes.inc({ outcome });
-    await this.transition(change());
-    this.pump(session);
+    await this.endThenPump(session, change);
+  }
+
+  /**
+   * A change that ends a command, then the device's next command. When this replica may take for the
+   * device right now (it holds it, the device listens, no take of it is under way), the change takes the
+   * next command, with its mid, in the same store round trip; otherwise the change alone, then a pump as
+   * usual (which waits for the take under way, or finds the device unreachable).
+   */
+  private async endThenPump(session: Session, change: EndingChange): Promise<void> {
+    if (session.pumping || !this.mayTake(session)) {
+      await this.transition(change(BRIEF));
+      this.pump(session);
+      return;
+    }
+    session.pumping = true;
+    const taking = this.transition(change({ brief: true, thenTakeNext: { mids: this.mids } }));
+    await this.runPump(
+      session,
+      taking.then((outcome) => outcome?.next),
+    );
   }
 
   /**
@@ -246,13 +297,16 @@ export class Delivery {
   /**
    * Late and duplicate transitions are not errors (the core reports them as not applied). A failed one
    * (store unreachable) is logged: the command stays in flight and the sweeper ends it at its deadline.
+   * Resolves with the outcome, or undefined when the change failed.
    */
-  private async transition(change: Promise<TransitionOutcome>): Promise<void> {
+  private async transition(change: Promise<TransitionOutcome>): Promise<TransitionOutcome | undefined> {
     try {
       const outcome = await change;
       if (!outcome.applied) this.deps.logger.debug({ outcome }, 'transition not applied');
+      return outcome;
     } catch (err) {
       this.deps.logger.error({ err }, 'status change failed; the sweeper will end the command');
+      return undefined;
     }
   }
 }

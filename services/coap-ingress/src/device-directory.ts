@@ -1,35 +1,48 @@
 /**
- * node_id → device, for registrations. Each lookup costs two store round trips (the node index, then
- * the device), and a fleet waking up after an outage registers all at once, so hits are cached for a
- * short while (DEVICE_CACHE_MS). A device deleted meanwhile may register until its entry ages out;
- * its commands are gone with it, so nothing is delivered to it. Misses are never cached: a device
- * provisioned a moment ago must be able to register at once.
+ * node_id → device, for registrations. A lookup reads the store's node index alone (one round trip); the
+ * registration then checks, in its own store unit, that the device exists with that node_id
+ * (RegistrationStore.registerDevice), so a stale answer can never register a device that is gone. A fleet
+ * waking up after an outage registers all at once, so hits are cached for a short while (DEVICE_CACHE_MS);
+ * an entry the registration finds stale (the device was deleted, or its node_id now belongs to another
+ * device) is dropped and looked up again. Misses are never cached: a device provisioned a moment ago must
+ * be able to register at once.
  */
-import type { CommandService, Device } from '@snooze/core';
+import type { CommandService, DeviceRef } from '@snooze/core';
 
 /** Entries are pruned of expired ones when the cache grows past this. */
 const PRUNE_ABOVE = 100_000;
 
+export interface FoundDevice {
+  ref: DeviceRef;
+  /** Answered from the cache: may be stale. */
+  cached: boolean;
+}
+
 export class DeviceDirectory {
-  private readonly cache = new Map<string, { device: Device; until: number }>();
+  private readonly cache = new Map<string, { ref: DeviceRef; until: number }>();
 
   constructor(
-    private readonly service: CommandService,
+    private readonly service: Pick<CommandService, 'findDeviceRefByNodeId'>,
     private readonly ttlMs: number,
   ) {}
 
-  async find(nodeId: string): Promise<Device | undefined> {
+  async find(nodeId: string): Promise<FoundDevice | undefined> {
     const now = Date.now();
     const hit = this.cache.get(nodeId);
-    if (hit && hit.until > now) return hit.device;
-    const device = await this.service.findDeviceByNodeId(nodeId);
-    if (device && this.ttlMs > 0) {
+    if (hit && hit.until > now) return { ref: hit.ref, cached: true };
+    const ref = await this.service.findDeviceRefByNodeId(nodeId);
+    if (ref && this.ttlMs > 0) {
       if (this.cache.size >= PRUNE_ABOVE) this.prune(now);
-      this.cache.set(nodeId, { device, until: now + this.ttlMs });
+      this.cache.set(nodeId, { ref, until: now + this.ttlMs });
     } else {
       this.cache.delete(nodeId);
     }
-    return device;
+    return ref && { ref, cached: false };
+  }
+
+  /** The entry proved stale. */
+  forget(nodeId: string): void {
+    this.cache.delete(nodeId);
   }
 
   private prune(now: number): void {

@@ -6,7 +6,6 @@ import {
   type CommandRef,
   type CommandService,
   type DeviceRef,
-  type NewRegistration,
   openRegistrations,
   type Registration,
   type RegistrationStore,
@@ -123,7 +122,8 @@ class Ingress implements RegistrationEvents {
       ingressId: config.ingressId,
       defaultLifetimeS: config.defaultLifetimeS,
       registrations: this.registrations,
-      findDevice: (nodeId) => this.directory.find(nodeId),
+      presence: { queueModeAwakeMs: config.queueModeAwakeMs },
+      devices: this.directory,
       events: this,
     };
     this.endpoint = await CoapEndpoint.open({
@@ -177,10 +177,6 @@ class Ingress implements RegistrationEvents {
     return { sessions: this.sessions.size, observations };
   }
 
-  registering(registration: NewRegistration): Promise<void> {
-    return this.presence.awake(registration, this.presenceTtlMs(registration));
-  }
-
   async registered(registration: Registration, replaced: Registration | undefined, at: number): Promise<FollowUp> {
     const moved = this.moved(registration);
     const session = this.attach(registration, replaced?.registrationId);
@@ -194,7 +190,6 @@ class Ingress implements RegistrationEvents {
   }
 
   async updated(registration: Registration, at: number): Promise<FollowUp> {
-    await this.presence.awake(registration, this.presenceTtlMs(registration));
     const moved = this.moved(registration);
     const session = this.attach(registration, registration.registrationId);
     this.metrics.registrations.inc({ op: 'update' });
@@ -301,11 +296,5 @@ class Ingress implements RegistrationEvents {
       Math.min(Math.max(left, 0), 2 ** 31 - 1),
     );
     session.lifetimeTimer.unref();
-  }
-
-  /** U devices are reachable for the whole registration; UQ ones only for the queue-mode window. */
-  private presenceTtlMs(registration: Pick<Registration, 'binding' | 'lifetimeS'>): number {
-    const lifetimeMs = registration.lifetimeS * 1000;
-    return registration.binding === 'UQ' ? Math.min(lifetimeMs, this.config.queueModeAwakeMs) : lifetimeMs;
   }
 }

@@ -28,7 +28,10 @@ export class Session {
   /** When the device's last message arrived, for the wake-to-command metric. */
   wokeAt = 0;
   lifetimeTimer: NodeJS.Timeout | undefined;
-  /** Serial delivery: one takeNext at a time per device; a wake-up meanwhile asks for another round. */
+  /**
+   * Serial delivery: one take at a time per device (a takeNext, or the take that goes with a result or
+   * timeout); a wake-up meanwhile asks for another round.
+   */
   pumping = false;
   pumpAgain = false;
 

@@ -1,8 +1,8 @@
+import { candidateMid } from '@snooze/core';
 import { describe, expect, it } from 'vitest';
 import { toCoapError } from '../src/coap-errors.js';
 import { contentFormatOf } from '../src/codecs/content-format.js';
 import { loadIngressConfig } from '../src/config.js';
-import { candidateMid } from '../src/delivery.js';
 import { routeOf } from '../src/demux.js';
 import { parseLinkFormat } from '../src/link-format.js';
 import {

@@ -105,6 +105,49 @@ describe('resilience (Redis)', () => {
     expect(sim.commands).toHaveLength(0);
   });
 
+  it('a result takes the next command with it: expiry at dequeue there too, one event per status', async () => {
+    stack = await startStack({ redis: true, sweeper: false, resultTimeoutMs: 5_000 });
+    const ingress = await stack.startIngress();
+    const device = await stack.provision('result-takes-next');
+    const first = await stack.service.createCommand(delayCommand(device.deviceId, { n: 1 }));
+    const stale = await stack.service.createCommand(delayCommand(device.deviceId, { n: 2 }, { expireTime: 1 }));
+    const last = await stack.service.createCommand(delayCommand(device.deviceId, { n: 3 }));
+    // The first result comes after the second command expired: the take that goes with it expires that one.
+    const sim = await stack.device({ nodeId: 'result-takes-next', resultDelayMs: 1_200 });
+    await sim.register();
+    await stack.waitForStatus(last, 'SUCCESSFUL', 6_000);
+    expect(sim.commands.map((c) => (c.message as { paras: { n: number } }).paras.n)).toEqual([1, 3]);
+    const delivered = ['PENDING', 'SENT', 'DELIVERED', 'SUCCESSFUL'];
+    expect(await stack.statusTrail(first)).toEqual(delivered);
+    expect(await stack.statusTrail(stale)).toEqual(['PENDING', 'EXPIRED']);
+    expect(await stack.statusTrail(last)).toEqual(delivered);
+    expect(await counter(ingress.metrics.expiredAtDequeue)).toBe(1);
+    expect(await counter(ingress.metrics.commandsSent, { reason: 'wake' })).toBe(2);
+  });
+
+  it('a cached node id whose device is gone: the registration checks the device in the store', async () => {
+    stack = await startStack({ redis: true });
+    await stack.startIngress({ deviceCacheMs: 60_000 });
+    const gone = await stack.provision('cached-node');
+    const sim = await stack.device({ nodeId: 'cached-node' });
+    expect((await sim.register()).code).toBe('2.01');
+    // Deleted and provisioned again under another device id: the cached answer is refused by the store,
+    // the node id is looked up afresh at once, and the new device gets its command.
+    await stack.service.deleteDevice(gone);
+    const again = await stack.service.addDevice({
+      projectId: PROJECT,
+      nodeId: 'cached-node',
+      productId: 'prod-e2e',
+      deviceId: 'cached-node-2',
+    });
+    const ref = await stack.service.createCommand(delayCommand(again.deviceId));
+    expect((await sim.register()).code).toBe('2.01');
+    await stack.waitForStatus(ref, 'SUCCESSFUL');
+    // Deleted for good: a cached answer no longer registers anything.
+    await stack.service.deleteDevice(again);
+    expect((await sim.register()).code).toBe('4.03');
+  });
+
   it('a duplicated CON (same message id) is processed once', async () => {
     stack = await startStack({ redis: true });
     const ingress = await stack.startIngress();

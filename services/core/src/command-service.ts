@@ -14,6 +14,7 @@ import {
   type NewCommand,
   type NewDevice,
 } from './model.js';
+import type { RegistrationStore } from './registrations/registration.js';
 import type {
   CommandFilter,
   CommandRecord,
@@ -23,6 +24,7 @@ import type {
   PageQuery,
   TakeNextResult,
   TransitionOutcome,
+  TransitionRequest,
 } from './store.js';
 
 export interface CommandServiceOptions {
@@ -39,6 +41,33 @@ export interface CommandServiceDeps {
   options?: CommandServiceOptions;
   /** A failed hand-off does not fail the request (the command times out); it is reported here. */
   onHandOffError?: (error: unknown, command: Command) => void;
+}
+
+/**
+ * Message ids (LwM2M mids) for the commands taken for delivery, given in the same store round trip as
+ * the take (RegistrationStore.takeNextWithMid / transitionWithMid).
+ */
+export interface MidAssignment {
+  store: Pick<RegistrationStore, 'takeNextWithMid' | 'transitionWithMid'>;
+  /** How long a mid is kept; it must outlast the command's time in flight (see RegistrationStore.assignMid). */
+  ttlMs: number;
+}
+
+/**
+ * Asks a change that ends the command in flight (a result, a timeout) to take the device's next command
+ * in the same store round trip, as takeNext would right after it (the outcome's `next`).
+ */
+export interface TakeNextOptions {
+  /** The command taken also gets its mid (`next.mid`). */
+  mids?: MidAssignment;
+}
+
+/** Options of the delivery steps that change a command: markDelivered, recordResult, markTimedOut. */
+export interface DeliveryStepOptions {
+  /** Only whether the change applied is wanted: the outcome has no `command` (TransitionRequest.brief). */
+  brief?: boolean;
+  /** Results and timeouts only: take the device's next command in the same store round trip. */
+  thenTakeNext?: TakeNextOptions;
 }
 
 /**
@@ -113,6 +142,14 @@ export class CommandService {
   /** For the ingress: the LwM2M endpoint name is the node_id. */
   async findDeviceByNodeId(nodeId: string): Promise<Device | undefined> {
     return this.store.findDeviceByNodeId(nodeId);
+  }
+
+  /**
+   * For the ingress: the device claiming the endpoint name, from the node index alone (one store read,
+   * unverified: RegistrationStore.registerDevice checks the device in the same unit as the registration).
+   */
+  async findDeviceRefByNodeId(nodeId: string): Promise<DeviceRef | undefined> {
+    return this.store.findDeviceRefByNodeId(nodeId);
   }
 
   async deleteDevice(ref: DeviceRef): Promise<void> {
@@ -193,33 +230,63 @@ export class CommandService {
 
   // ---- delivery side (CoAP ingress) ----
 
-  /** The device is reachable: the oldest unexpired PENDING command becomes SENT, unless one is in flight. */
-  async takeNext(ref: DeviceRef): Promise<TakeNextResult> {
+  /**
+   * The device is reachable: the oldest unexpired PENDING command becomes SENT, unless one is in flight.
+   * With `mids`, the command taken also gets its message id (`mid`) in the same store round trip.
+   */
+  async takeNext(ref: DeviceRef, mids?: MidAssignment): Promise<TakeNextResult> {
     const now = this.clock.now();
-    return this.store.takeNextForDelivery(ref, now, now + this.ackTimeoutMs);
+    const deadline = now + this.ackTimeoutMs;
+    if (mids) return mids.store.takeNextWithMid(ref, now, deadline, mids.ttlMs);
+    return this.store.takeNextForDelivery(ref, now, deadline);
   }
 
   /** The device acknowledged the write (CoAP ACK 2.04): it now has `resultTimeoutMs` to answer. */
-  async markDelivered(ref: CommandRef): Promise<TransitionOutcome> {
+  async markDelivered(ref: CommandRef, options: Pick<DeliveryStepOptions, 'brief'> = {}): Promise<TransitionOutcome> {
     const now = this.clock.now();
-    return this.store.transition(ref, {
+    const change: TransitionRequest = {
       to: 'DELIVERED',
       from: LEGAL_FROM.DELIVERED,
       at: now,
       deadline: now + this.resultTimeoutMs,
-    });
+    };
+    if (options.brief) change.brief = true;
+    return this.store.transition(ref, change);
   }
 
-  /** The device's result (or its rejection of the write): SUCCESSFUL or FAILED. */
-  async recordResult(ref: CommandRef, ok: boolean, result?: Record<string, unknown>): Promise<TransitionOutcome> {
+  /**
+   * The device's result (or its rejection of the write): SUCCESSFUL or FAILED. With `thenTakeNext`, the
+   * device's next command is taken in the same store round trip (see TakeNextOptions).
+   */
+  async recordResult(
+    ref: CommandRef,
+    ok: boolean,
+    result?: Record<string, unknown>,
+    options: DeliveryStepOptions = {},
+  ): Promise<TransitionOutcome> {
     const to = ok ? 'SUCCESSFUL' : 'FAILED';
-    const change = { to, from: LEGAL_FROM[to], at: this.clock.now() } as const;
-    return this.store.transition(ref, result === undefined ? change : { ...change, result });
+    const change: TransitionRequest = { to, from: LEGAL_FROM[to], at: this.clock.now() };
+    if (result !== undefined) change.result = result;
+    return this.end(ref, change, options);
   }
 
   /** The ingress gave up on the device (retransmissions exhausted) before the sweeper's deadline. */
-  async markTimedOut(ref: CommandRef): Promise<TransitionOutcome> {
-    return this.store.transition(ref, { to: 'TIMEOUT', from: LEGAL_FROM.TIMEOUT, at: this.clock.now() });
+  async markTimedOut(ref: CommandRef, options: DeliveryStepOptions = {}): Promise<TransitionOutcome> {
+    return this.end(ref, { to: 'TIMEOUT', from: LEGAL_FROM.TIMEOUT, at: this.clock.now() }, options);
+  }
+
+  private async end(
+    ref: CommandRef,
+    change: TransitionRequest,
+    options: DeliveryStepOptions,
+  ): Promise<TransitionOutcome> {
+    if (options.brief) change.brief = true;
+    const { thenTakeNext } = options;
+    if (!thenTakeNext) return this.store.transition(ref, change);
+    const takeNext = { deadline: change.at + this.ackTimeoutMs };
+    const { mids } = thenTakeNext;
+    if (mids) return mids.store.transitionWithMid(ref, { ...change, takeNext }, mids.ttlMs);
+    return this.store.transition(ref, { ...change, takeNext });
   }
 }
 

@@ -124,6 +124,11 @@ export class MemoryStore implements CommandStore {
     return entry ? structuredClone(entry.device) : undefined;
   }
 
+  async findDeviceRefByNodeId(nodeId: string): Promise<DeviceRef | undefined> {
+    const entry = this.devices.get(this.nodes.get(nodeId) ?? '');
+    return entry ? { projectId: entry.device.projectId, deviceId: entry.device.deviceId } : undefined;
+  }
+
   async findDeviceByNodeId(nodeId: string): Promise<Device | undefined> {
     const key = this.nodes.get(nodeId);
     const entry = key === undefined ? undefined : this.devices.get(key);
@@ -193,34 +198,13 @@ export class MemoryStore implements CommandStore {
 
   async transition(ref: CommandRef, change: TransitionRequest): Promise<TransitionOutcome> {
     assertDeadline(change.to, change.deadline);
-    const command = this.ownCommand(ref);
-    const entry = this.devices.get(deviceKey(ref.projectId, ref.deviceId));
-    if (!command || !entry) return { applied: false, reason: 'not_found' };
-    if (!change.from.includes(command.status)) return { applied: false, reason: 'illegal', current: command.status };
-    this.change(entry, command, change.to, change.at, change.deadline, change.result);
-    return { applied: true, command: structuredClone(command) };
+    const outcome = this.applyTransition(ref, change);
+    if (change.takeNext) outcome.next = this.take(ref, change.at, change.takeNext.deadline);
+    return outcome;
   }
 
   async takeNextForDelivery(ref: DeviceRef, now: number, deadline: number): Promise<TakeNextResult> {
-    const entry = this.devices.get(deviceKey(ref.projectId, ref.deviceId));
-    if (!entry) return { expired: 0, busy: false };
-    if (entry.active.size > 0) return { expired: 0, busy: true };
-    let expired = 0;
-    for (const id of [...entry.pending].sort()) {
-      const command = this.commands.get(id);
-      if (!command || !LEGAL_FROM.SENT.includes(command.status)) {
-        entry.pending.delete(id);
-        continue;
-      }
-      if (command.expiresAt <= now && LEGAL_FROM.EXPIRED.includes(command.status)) {
-        this.change(entry, command, 'EXPIRED', now);
-        expired++;
-        continue;
-      }
-      this.change(entry, command, 'SENT', now, deadline);
-      return { command: structuredClone(command), expired, busy: false };
-    }
-    return { expired, busy: false };
+    return this.take(ref, now, deadline);
   }
 
   async sweep(partition: number, now: number, retentionMs: number): Promise<SweepResult> {
@@ -304,6 +288,38 @@ export class MemoryStore implements CommandStore {
     const part = this.parts[this.partitionOf(ref)];
     if (!part) throw new RangeError('partition out of range');
     return part;
+  }
+
+  private applyTransition(ref: CommandRef, change: TransitionRequest): TransitionOutcome {
+    const command = this.ownCommand(ref);
+    const entry = this.devices.get(deviceKey(ref.projectId, ref.deviceId));
+    if (!command || !entry) return { applied: false, reason: 'not_found' };
+    if (!change.from.includes(command.status)) return { applied: false, reason: 'illegal', current: command.status };
+    this.change(entry, command, change.to, change.at, change.deadline, change.result);
+    return change.brief ? { applied: true } : { applied: true, command: structuredClone(command) };
+  }
+
+  /** Serial delivery (takeNextForDelivery), synchronous so that a transition can end with it atomically. */
+  private take(ref: DeviceRef, now: number, deadline: number): TakeNextResult {
+    const entry = this.devices.get(deviceKey(ref.projectId, ref.deviceId));
+    if (!entry) return { expired: 0, busy: false };
+    if (entry.active.size > 0) return { expired: 0, busy: true };
+    let expired = 0;
+    for (const id of [...entry.pending].sort()) {
+      const command = this.commands.get(id);
+      if (!command || !LEGAL_FROM.SENT.includes(command.status)) {
+        entry.pending.delete(id);
+        continue;
+      }
+      if (command.expiresAt <= now && LEGAL_FROM.EXPIRED.includes(command.status)) {
+        this.change(entry, command, 'EXPIRED', now);
+        expired++;
+        continue;
+      }
+      this.change(entry, command, 'SENT', now, deadline);
+      return { command: structuredClone(command), expired, busy: false };
+    }
+    return { expired, busy: false };
   }
 
   private ownCommand(ref: CommandRef): Command | undefined {

@@ -52,12 +52,32 @@ export interface TransitionRequest {
   /** When a non-final status must be left, or the sweeper ends it in TIMEOUT. */
   deadline?: number;
   result?: Record<string, unknown>;
+  /**
+   * Serial delivery without a second round trip: in the same atomic unit, once the change is made (or
+   * refused: a late or repeated result still means the device is free of that command), take the
+   * device's next command exactly as `takeNextForDelivery(ref, at, takeNext.deadline)` would. Meant for
+   * the changes that end the command in flight (a result, a timeout); the outcome's `next` is the take.
+   */
+  takeNext?: { deadline: number };
+  /**
+   * The caller only needs to know whether the change applied (and what the take found): an applied
+   * outcome then carries no `command`, which spares reading, sending and decoding the record.
+   */
+  brief?: boolean;
 }
 
-export type TransitionOutcome =
-  | { applied: true; command: Command }
+export type TransitionOutcome = (
+  | {
+      applied: true;
+      /** The command after the change; absent only when the request was `brief`. */
+      command?: Command;
+    }
   | { applied: false; reason: 'not_found' }
-  | { applied: false; reason: 'illegal'; current: CommandStatus };
+  | { applied: false; reason: 'illegal'; current: CommandStatus }
+) & {
+  /** What the take asked for with `TransitionRequest.takeNext` found (absent when none was asked for). */
+  next?: TakeNextResult;
+};
 
 export interface TakeNextResult {
   /** The command now SENT, if the device had one waiting and nothing in flight. */
@@ -66,6 +86,11 @@ export interface TakeNextResult {
   expired: number;
   /** True when a SENT or DELIVERED command is still in flight: serial delivery waits for it. */
   busy: boolean;
+  /**
+   * The command's message id on the device, when the take also assigned one (the registration store's
+   * takes with mids; see RegistrationStore.takeNextWithMid). Plain command-store takes never set it.
+   */
+  mid?: number;
 }
 
 export interface SweepResult {
@@ -113,6 +138,12 @@ export interface CommandStore {
   addDevice(device: Device): Promise<void>;
   getDevice(ref: DeviceRef): Promise<Device | undefined>;
   findDeviceByNodeId(nodeId: string): Promise<Device | undefined>;
+  /**
+   * The device claiming `nodeId` in the node index, read alone (one round trip, no record): unverified,
+   * since a claim can outlive an interrupted add or delete. findDeviceByNodeId checks it against the
+   * record; so does RegistrationStore.registerDevice, in its own unit.
+   */
+  findDeviceRefByNodeId(nodeId: string): Promise<DeviceRef | undefined>;
   /** Removes the device, its queue and its history; false when it did not exist. */
   deleteDevice(ref: DeviceRef): Promise<boolean>;
   listDevices(projectId: string, filter: DeviceFilter, page: PageQuery): Promise<Page<Device>>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { idFromUuidBytes, newId } from '../src/ids.js';
+import { idFromUuidBytes, newId, randomToken } from '../src/ids.js';
 import { fnv1a32, partitionOf, partitionTag } from '../src/partition.js';
 
 describe('newId', () => {
@@ -25,11 +25,33 @@ describe('newId', () => {
   });
 });
 
+describe('randomToken', () => {
+  it('gives distinct base64url tokens of the asked size, across pool refills', () => {
+    const tokens = Array.from({ length: 2_000 }, () => randomToken(8));
+    expect(new Set(tokens).size).toBe(tokens.length);
+    expect(tokens.every((token) => /^[A-Za-z0-9_-]{11}$/.test(token))).toBe(true);
+    expect(Buffer.from(randomToken(5000), 'base64url')).toHaveLength(5000);
+  });
+});
+
 describe('partitions', () => {
   it('uses FNV-1a 32 (published test vectors)', () => {
     expect(fnv1a32('')).toBe(0x811c9dc5);
     expect(fnv1a32('a')).toBe(0xe40c292c);
     expect(fnv1a32('foobar')).toBe(0xbf9cf968);
+  });
+
+  it('hashes the UTF-8 bytes, as TextEncoder encodes them (lone surrogates as U+FFFD)', () => {
+    const reference = (text: string) => {
+      let hash = 0x811c9dc5;
+      for (const byte of new TextEncoder().encode(text)) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+      return hash;
+    };
+    const samples = ['ü', 'ünï-€', '\u07ff\u0800\uffff', '😀/x', 'a\ud800', '\udc00b', '\ud800\ud800', 'x\udbff'];
+    for (let i = 0; i < 2_000; i++) {
+      samples.push(String.fromCharCode(...Array.from({ length: i % 9 }, () => Math.floor(Math.random() * 0x10000))));
+    }
+    for (const sample of samples) expect(fnv1a32(sample)).toBe(reference(sample));
   });
 
   it('maps a device to a stable partition of projectId/deviceId', () => {

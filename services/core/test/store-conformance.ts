@@ -117,6 +117,13 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
         expect((await store.findDeviceByNodeId('node-dev1'))?.deviceId).toBe('dev1');
       });
 
+      it('reads the device claiming a node id from the node index alone', async () => {
+        expect(await store.findDeviceRefByNodeId('node-dev1')).toEqual(ref);
+        expect(await store.findDeviceRefByNodeId('nope')).toBeUndefined();
+        await store.deleteDevice(ref);
+        expect(await store.findDeviceRefByNodeId('node-dev1')).toBeUndefined();
+      });
+
       it('deletes a device and frees its node id', async () => {
         expect(await store.deleteDevice(ref)).toBe(true);
         expect(await store.getDevice(ref)).toBeUndefined();
@@ -497,6 +504,119 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
         await store.takeNextForDelivery(ref, T0 + 10, T0 + 40);
         await store.sweep(store.partitionOf(ref), T0 + 40, DAY);
         expect((await store.takeNextForDelivery(ref, T0 + 50, T0 + 80)).command?.commandId).toBe(b.commandId);
+      });
+    });
+
+    describe('transition, then take next in the same unit', () => {
+      const result = (at: number, deadline: number) =>
+        ({ to: 'SUCCESSFUL', from: LEGAL_FROM.SUCCESSFUL, at, result: { code: 0 }, takeNext: { deadline } }) as const;
+
+      it('ends the command in flight and sends the next one, each change with its one event', async () => {
+        const a = await store.createCommand(record(ref, { createdAt: T0 }), 20);
+        const b = await store.createCommand(record(ref, { createdAt: T0 + 1 }), 20);
+        await store.takeNextForDelivery(ref, T0 + 10, T0 + 40);
+        await store.transition(a, { to: 'DELIVERED', from: LEGAL_FROM.DELIVERED, at: T0 + 11, deadline: T0 + 99 });
+        const eventsBefore = await allEvents(store, store.partitionOf(ref));
+
+        const outcome = await store.transition(a, result(T0 + 20, T0 + 50));
+        expect(outcome).toMatchObject({ applied: true, command: { status: 'SUCCESSFUL', respondedAt: T0 + 20 } });
+        expect(outcome.next).toEqual({ busy: false, expired: 0, command: { ...b, status: 'SENT', sentAt: T0 + 20 } });
+        expect(await store.getCommand(b)).toEqual(outcome.next?.command);
+        const added = (await allEvents(store, store.partitionOf(ref))).slice(eventsBefore.length);
+        expect(added.map((e) => [e.event.commandId, e.event.status])).toEqual([
+          [a.commandId, 'SUCCESSFUL'],
+          [b.commandId, 'SENT'],
+        ]);
+        // The take used the given ack deadline: the sweeper times b out there, not before.
+        expect(await store.sweep(store.partitionOf(ref), T0 + 49, DAY)).toMatchObject({ timedOut: 0 });
+        expect(await store.sweep(store.partitionOf(ref), T0 + 50, DAY)).toMatchObject({ timedOut: 1 });
+      });
+
+      it('expires overdue commands at dequeue, as takeNextForDelivery does', async () => {
+        const a = await store.createCommand(record(ref, { createdAt: T0, status: 'SENT', deadline: T0 + DAY }), 20);
+        const old = await store.createCommand(record(ref, { createdAt: T0 + 1, expiresAt: T0 + 100 }), 20);
+        const fresh = await store.createCommand(record(ref, { createdAt: T0 + 2 }), 20);
+        const outcome = await store.transition(a, {
+          to: 'TIMEOUT',
+          from: LEGAL_FROM.TIMEOUT,
+          at: T0 + 100,
+          takeNext: { deadline: T0 + 200 },
+        });
+        expect(outcome.applied).toBe(true);
+        expect(outcome.next?.expired).toBe(1);
+        expect(outcome.next?.command?.commandId).toBe(fresh.commandId);
+        expect(await statuses(old.commandId)).toEqual(['PENDING', 'EXPIRED']);
+        expect((await store.getCommand(old))?.sentAt).toBeUndefined();
+        expect(await statuses(a.commandId)).toEqual(['SENT', 'TIMEOUT']);
+      });
+
+      it('waits while another command is in flight, and takes nothing from an empty queue', async () => {
+        const a = await store.createCommand(record(ref, { status: 'SENT', deadline: T0 + DAY }), 20);
+        const other = await store.createCommand(
+          record(ref, { status: 'SENT', createdAt: T0 + 1, deadline: T0 + DAY }),
+          20,
+        );
+        const queued = await store.createCommand(record(ref, { createdAt: T0 + 2 }), 20);
+        const busy = await store.transition(a, result(T0 + 5, T0 + 50));
+        expect(busy.applied).toBe(true);
+        expect(busy.next).toEqual({ busy: true, expired: 0 });
+        expect((await store.getCommand(queued))?.status).toBe('PENDING');
+
+        const done = await store.transition(other, result(T0 + 6, T0 + 50));
+        expect(done.next?.command?.commandId).toBe(queued.commandId);
+        const last = await store.transition(queued, result(T0 + 7, T0 + 50));
+        expect(last.next).toEqual({ busy: false, expired: 0 });
+      });
+
+      it('takes the next command even when the change is refused (a late or repeated result)', async () => {
+        const a = await store.createCommand(record(ref, { status: 'SENT', deadline: T0 + 10 }), 20);
+        const b = await store.createCommand(record(ref, { createdAt: T0 + 1 }), 20);
+        await store.sweep(store.partitionOf(ref), T0 + 10, DAY);
+        const late = await store.transition(a, result(T0 + 20, T0 + 60));
+        expect(late).toMatchObject({ applied: false, reason: 'illegal', current: 'TIMEOUT' });
+        expect(late.next?.command).toMatchObject({ commandId: b.commandId, status: 'SENT', sentAt: T0 + 20 });
+        expect(await statuses(a.commandId)).toEqual(['SENT', 'TIMEOUT']);
+
+        const unknown = await store.transition({ ...ref, commandId: newId() }, result(T0 + 30, T0 + 60));
+        expect(unknown).toMatchObject({ applied: false, reason: 'not_found', next: { busy: true, expired: 0 } });
+      });
+
+      it('answers a brief change without the command, and still with the command taken', async () => {
+        const a = await store.createCommand(record(ref, { status: 'SENT', deadline: T0 + 10 }), 20);
+        const b = await store.createCommand(record(ref, { createdAt: T0 + 1 }), 20);
+        const delivered = await store.transition(a, {
+          to: 'DELIVERED',
+          from: LEGAL_FROM.DELIVERED,
+          at: T0 + 2,
+          deadline: T0 + 90,
+          brief: true,
+        });
+        expect(delivered).toEqual({ applied: true });
+        expect(await store.getCommand(a)).toMatchObject({ status: 'DELIVERED', deliveredAt: T0 + 2 });
+        const again = await store.transition(a, {
+          to: 'DELIVERED',
+          from: LEGAL_FROM.DELIVERED,
+          at: T0 + 3,
+          deadline: T0 + 90,
+          brief: true,
+        });
+        expect(again).toEqual({ applied: false, reason: 'illegal', current: 'DELIVERED' });
+        const done = await store.transition(a, { ...result(T0 + 4, T0 + 60), brief: true });
+        expect(done).toEqual({
+          applied: true,
+          next: { busy: false, expired: 0, command: { ...b, status: 'SENT', sentAt: T0 + 4 } },
+        });
+        expect(await store.getCommand(a)).toMatchObject({ status: 'SUCCESSFUL', result: { code: 0 } });
+        expect(await statuses(a.commandId)).toEqual(['SENT', 'DELIVERED', 'SUCCESSFUL']);
+      });
+
+      it('reports no take when none was asked for', async () => {
+        const a = await store.createCommand(record(ref, { status: 'SENT', deadline: T0 + 10 }), 20);
+        await store.createCommand(record(ref, { createdAt: T0 + 1 }), 20);
+        const outcome = await store.transition(a, { to: 'SUCCESSFUL', from: LEGAL_FROM.SUCCESSFUL, at: T0 + 5 });
+        expect(outcome.applied).toBe(true);
+        expect('next' in outcome).toBe(false);
+        expect((await store.listQueue(ref, { status: 'PENDING' }, PAGE)).count).toBe(1);
       });
     });
 

@@ -4,21 +4,23 @@
  *   update      POST   /rd/<id>[?lt=<s>&b=U|UQ]                   → 2.04 Changed
  *   de-register DELETE /rd/<id>                                   → 2.02 Deleted
  * The endpoint name is the device's node_id (IoTDA: `/rd?ep={nodeId}`); only provisioned devices may
- * register (4.03 otherwise). The registration is stored first, then answered, so a device that got its
- * 2.01 is known to every replica.
+ * register (4.03 otherwise): the store checks the device in the same round trip that stores the
+ * registration and the device's presence. The registration is stored first, then answered, so a device
+ * that got its 2.01 is known to every replica.
  */
 import {
   BINDINGS,
   type Binding,
-  type Device,
   LIMITS,
   type NewRegistration,
+  type PresenceRequest,
   type Registration,
   type RegistrationStore,
 } from '@snooze/core';
 import type { IncomingMessage, OutgoingMessage } from 'coap';
 import { CoapError } from '../coap-errors.js';
 import { CONTENT_FORMAT, contentFormatOf } from '../codecs/content-format.js';
+import type { FoundDevice } from '../device-directory.js';
 import { parseLinkFormat } from '../link-format.js';
 
 export const REGISTRATION_PATH = 'rd';
@@ -30,8 +32,6 @@ export const REGISTRATION_PATH = 'rd';
 export type FollowUp = () => void;
 
 export interface RegistrationEvents {
-  /** Presence of a registering device, set while its registration is being stored (no extra wait). */
-  registering(registration: NewRegistration): Promise<void>;
   registered(registration: Registration, replaced: Registration | undefined, at: number): Promise<FollowUp>;
   updated(registration: Registration, at: number): Promise<FollowUp>;
   deregistered(registration: Registration): Promise<void>;
@@ -41,7 +41,13 @@ export interface RegistrationDeps {
   ingressId: string;
   defaultLifetimeS: number;
   registrations: RegistrationStore;
-  findDevice(nodeId: string): Promise<Device | undefined>;
+  /** Register and update also set the device's presence (awake at this ingress), in the same unit. */
+  presence: PresenceRequest;
+  /** node_id → device (the DeviceDirectory): maybe stale, the registration checks it. */
+  devices: {
+    find(nodeId: string): Promise<FoundDevice | undefined>;
+    forget(nodeId: string): void;
+  };
   events: RegistrationEvents;
 }
 
@@ -76,15 +82,11 @@ export async function handleRegistration(
 async function register(deps: RegistrationDeps, req: IncomingMessage, res: OutgoingMessage): Promise<void> {
   const query = parseQuery(req.url);
   checkObjectLinks(req);
-  if (!query.ep) throw new CoapError('BAD_REQUEST', 'The endpoint name (ep) is required.');
-  const device = await deps.findDevice(query.ep);
-  if (!device) throw new CoapError('FORBIDDEN', 'Unknown endpoint.');
+  const nodeId = query.ep;
+  if (!nodeId) throw new CoapError('BAD_REQUEST', 'The endpoint name (ep) is required.');
   const now = Date.now();
-  const input: NewRegistration = {
-    projectId: device.projectId,
-    deviceId: device.deviceId,
-    nodeId: device.nodeId,
-    productId: device.productId,
+  const input: Omit<NewRegistration, 'projectId' | 'deviceId' | 'productId'> = {
+    nodeId,
     address: req.rsinfo.address,
     port: req.rsinfo.port,
     binding: query.b ?? 'U',
@@ -93,15 +95,29 @@ async function register(deps: RegistrationDeps, req: IncomingMessage, res: Outgo
     ingressId: deps.ingressId,
     registeredAt: now,
   };
-  const [{ registration, replaced }] = await Promise.all([
-    deps.registrations.register(input),
-    deps.events.registering(input),
-  ]);
+  const made = await registerProvisioned(deps, input);
+  if (!made) throw new CoapError('FORBIDDEN', 'Unknown endpoint.');
+  const { registration, replaced } = made;
   res.code = '2.01';
   res.setOption('Location-Path', [Buffer.from(REGISTRATION_PATH), Buffer.from(registration.registrationId)]);
   const followUp = await deps.events.registered(registration, replaced, now);
   res.end();
   followUp();
+}
+
+/** The device of the endpoint name, registered; a cached answer the store refuses is looked up again once. */
+async function registerProvisioned(
+  deps: RegistrationDeps,
+  input: Omit<NewRegistration, 'projectId' | 'deviceId' | 'productId'>,
+): Promise<Awaited<ReturnType<RegistrationStore['register']>> | undefined> {
+  for (;;) {
+    const found = await deps.devices.find(input.nodeId);
+    if (!found) return undefined;
+    const made = await deps.registrations.registerDevice({ ...found.ref, ...input }, { presence: deps.presence });
+    if (made) return made;
+    deps.devices.forget(input.nodeId);
+    if (!found.cached) return undefined;
+  }
 }
 
 async function update(
@@ -124,6 +140,7 @@ async function update(
       ...(query.b !== undefined ? { binding: query.b } : {}),
     },
     now,
+    { presence: deps.presence },
   );
   if (!registration) throw new CoapError('NOT_FOUND', 'No such registration.');
   res.code = '2.04';

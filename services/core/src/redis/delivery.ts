@@ -36,7 +36,10 @@ export class RedisDelivery implements DeliveryPort {
     registerScripts(redis);
   }
 
-  /** Called by the ingress on register/update; `ttlMs` = the registration lifetime. */
+  /**
+   * The ingress's presence refreshes (queue mode: after each message of the device); register and update
+   * set presence in their own scripts (RegistrationStore, `presence` option). `ttlMs`: see presenceTtlMs.
+   */
   async markAwake(ref: DeviceRef, ingressId: string, ttlMs: number): Promise<void> {
     await this.redis.set(this.keys.presence(ref), ingressId, 'PX', ttlMs);
   }

@@ -24,7 +24,13 @@ const luaTable = (entries: Record<string, string>): string =>
     .map(([name, value]) => `${name} = '${value}'`)
     .join(', ')} }`;
 
-const PRELUDE = `
+/**
+ * The Lua library every command script starts with: key segments and field names, index placement, events,
+ * and the two delivery steps (`transition`, `takeNext`) as functions. Scripts of other modules that change
+ * commands in the same unit as keys of their own (the registration store's mids) start with it too, so a
+ * rule of the command lifecycle is written once.
+ */
+export const PRELUDE = `
 local F = ${luaTable(CMD)}
 local DF = ${luaTable(DEV)}
 local SEG = ${luaTable(SEG)}
@@ -117,6 +123,58 @@ local function snapshot(base, id)
   return { redis.call('HGETALL', cmdKey(base, id)), redis.call('GET', parasKey(base, id)),
            redis.call('GET', resultKey(base, id)) }
 end
+
+-- One command's status change, checked against its legal predecessors. ck is the command hash; a holds
+-- the 13 values of a transition: base, id, projectId, deviceId, to, from (csv), placement, stamp field, at,
+-- score, result JSON (or ''), inlineMax, brief ('1': no snapshot back).
+-- Returns {1, snapshot or false} | {0, 'not_found'} | {0, 'illegal', current}.
+local function transition(ck, a)
+  local base, id, p, d = a[1], a[2], a[3], a[4]
+  local cur = redis.call('HMGET', ck, F.projectId, F.deviceId, F.status)
+  if not cur[3] or cur[1] ~= p or cur[2] ~= d then return { 0, 'not_found' } end
+  if not inList(a[6], cur[3]) then return { 0, 'illegal', cur[3] } end
+  change(base, devKeys(base, p, d), partKeys(base), id, a[5], a[9], a[7], a[10], a[8], a[11], a[12])
+  if a[13] == '1' then return { 1, false } end
+  return { 1, snapshot(base, id) }
+end
+
+-- Serial delivery: unless a command of the device is in flight, its oldest PENDING one becomes SENT with
+-- deadline; overdue ones met on the way become EXPIRED instead of being sent. t holds two targets of 4
+-- values (status, from csv, placement, stamp): t[1..4] the delivery one (SENT), t[5..8] the expiry one.
+-- Returns {busy 0|1, expired count} plus, when one was taken, its id and snapshot.
+local function takeNext(base, p, d, now, deadline, inlineMax, t)
+  local dk, pk = devKeys(base, p, d), partKeys(base)
+  if redis.call('ZCARD', dk.act) > 0 then return { 1, 0 } end
+  local expired = 0
+  while true do
+    local id = redis.call('ZRANGE', dk.pend, 0, 0)[1]
+    if not id then return { 0, expired } end
+    local c = redis.call('HMGET', cmdKey(base, id), F.status, F.expiresAt)
+    if not inList(t[2], c[1]) then
+      -- An index entry without a record the delivery may take: drop it so the queue cannot stall.
+      redis.call('ZREM', dk.pend, id)
+      redis.call('ZREM', pk.exp, id)
+    elseif tonumber(c[2]) <= tonumber(now) and inList(t[6], c[1]) then
+      change(base, dk, pk, id, t[5], now, t[7], now, t[8], '', inlineMax)
+      expired = expired + 1
+    else
+      change(base, dk, pk, id, t[1], now, t[3], deadline, t[4], '', inlineMax)
+      return { 0, expired, id, snapshot(base, id) }
+    end
+  end
+end
+
+-- A transition (ARGV[1..13], see transition()) whose caller may ask, with ARGV[14] = the ack deadline and
+-- ARGV[15..22] = the two take targets, for the device's next command in the same unit: taken at the
+-- transition's time, whatever the transition's outcome (a late or repeated result still frees the device
+-- when its command is over). The take's reply is then the 4th element (the 3rd is false unless 'illegal').
+local function transitionThenTake(ck)
+  local r = transition(ck, ARGV)
+  if ARGV[14] == nil then return r end
+  r[3] = r[3] or false
+  r[4] = takeNext(ARGV[1], ARGV[3], ARGV[4], ARGV[9], ARGV[14], ARGV[12], { unpack(ARGV, 15, 22) })
+  return r
+end
 `;
 
 /**
@@ -142,17 +200,13 @@ return { 1 }
 
 /**
  * KEYS: command hash. ARGV: base, id, projectId, deviceId, to, from (csv), placement, stamp field,
- * at, score, result JSON (or ''), inlineMax.
- * Returns {1, snapshot} | {0, 'not_found'} | {0, 'illegal', current}.
+ * at, score, result JSON (or ''), inlineMax, brief ('1' or ''); optionally the take-next deadline and
+ * targets (see transitionThenTake).
+ * Returns {1, snapshot or false} | {0, 'not_found'} | {0, 'illegal', current}, with the take's reply 4th
+ * when asked.
  */
 const TRANSITION = `${PRELUDE}
-local base, id, p, d = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-local cur = redis.call('HMGET', KEYS[1], F.projectId, F.deviceId, F.status)
-if not cur[3] or cur[1] ~= p or cur[2] ~= d then return { 0, 'not_found' } end
-if not inList(ARGV[6], cur[3]) then return { 0, 'illegal', cur[3] } end
-change(base, devKeys(base, p, d), partKeys(base), id, ARGV[5], ARGV[9], ARGV[7], ARGV[10], ARGV[8], ARGV[11],
-       ARGV[12])
-return { 1, snapshot(base, id) }
+return transitionThenTake(KEYS[1])
 `;
 
 /**
@@ -162,27 +216,7 @@ return { 1, snapshot(base, id) }
  * Returns {busy 0|1, expired count} plus, when one was taken, its id and snapshot.
  */
 const TAKE_NEXT = `${PRELUDE}
-local base, p, d, now, deadline = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
-local inlineMax = ARGV[6]
-local dk, pk = devKeys(base, p, d), partKeys(base)
-if redis.call('ZCARD', dk.act) > 0 then return { 1, 0 } end
-local expired = 0
-while true do
-  local id = redis.call('ZRANGE', dk.pend, 0, 0)[1]
-  if not id then return { 0, expired } end
-  local c = redis.call('HMGET', cmdKey(base, id), F.status, F.expiresAt)
-  if not inList(ARGV[8], c[1]) then
-    -- An index entry without a record the delivery may take: drop it so the queue cannot stall.
-    redis.call('ZREM', dk.pend, id)
-    redis.call('ZREM', pk.exp, id)
-  elseif tonumber(c[2]) <= tonumber(now) and inList(ARGV[12], c[1]) then
-    change(base, dk, pk, id, ARGV[11], now, ARGV[13], now, ARGV[14], '', inlineMax)
-    expired = expired + 1
-  else
-    change(base, dk, pk, id, ARGV[7], now, ARGV[9], deadline, ARGV[10], '', inlineMax)
-    return { 0, expired, id, snapshot(base, id) }
-  end
-end
+return takeNext(ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], { unpack(ARGV, 7, 14) })
 `;
 
 /**

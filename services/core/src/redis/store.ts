@@ -2,15 +2,7 @@ import type { ChainableCommander, Redis } from 'ioredis';
 import { CORE_DEFAULTS } from '../defaults.js';
 import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
-import { LEGAL_FROM } from '../lifecycle.js';
-import {
-  type Command,
-  type CommandRef,
-  type CommandStatus,
-  type Device,
-  type DeviceRef,
-  QUEUE_STATUSES,
-} from '../model.js';
+import { type Command, type CommandRef, type Device, type DeviceRef, QUEUE_STATUSES } from '../model.js';
 import type {
   CommandFilter,
   CommandRecord,
@@ -34,7 +26,6 @@ import {
   nextEventId,
   pageNewestFirst,
   placementOf,
-  stampOf,
   withMarker,
 } from '../store-support.js';
 import { createRedisClient } from './client.js';
@@ -47,8 +38,8 @@ import {
   deviceFromFields,
   eventFromFields,
   type Fields,
-  fieldsFromFlat,
 } from './codec.js';
+import { TARGETS, takeNextArgs, takeNextFromReply, transitionArgs, transitionFromReply } from './delivery-calls.js';
 import { RedisKeys } from './keys.js';
 import { registerScripts, runScript } from './scripts.js';
 
@@ -72,7 +63,8 @@ export class RedisStore implements CommandStore {
   readonly keys: RedisKeys;
   readonly partitions: number;
   private readonly sweepBatch: number;
-  private readonly inlineValueMax: number;
+  /** Longer paras and results go to keys of their own (see CORE_DEFAULTS.inlineValueMax). */
+  readonly inlineValueMax: number;
   private readonly ownsClient: boolean;
 
   constructor(
@@ -139,9 +131,13 @@ export class RedisStore implements CommandStore {
     return deviceFromFields(ref.projectId, ref.deviceId, fields);
   }
 
-  async findDeviceByNodeId(nodeId: string): Promise<Device | undefined> {
+  async findDeviceRefByNodeId(nodeId: string): Promise<DeviceRef | undefined> {
     const owner = await this.redis.hget(this.keys.nodes(), nodeId);
-    const ref = owner ? refOf(owner) : undefined;
+    return owner ? refOf(owner) : undefined;
+  }
+
+  async findDeviceByNodeId(nodeId: string): Promise<Device | undefined> {
+    const ref = await this.findDeviceRefByNodeId(nodeId);
     const device = ref && (await this.getDevice(ref));
     // A claim whose device is gone or has another node_id is a leftover of an interrupted change.
     return device && device.nodeId === nodeId ? device : undefined;
@@ -281,56 +277,23 @@ export class RedisStore implements CommandStore {
 
   async transition(ref: CommandRef, change: TransitionRequest): Promise<TransitionOutcome> {
     assertDeadline(change.to, change.deadline);
-    const partition = this.partitionOf(ref);
-    const placement = placementOf(change.to);
-    const reply = (await runScript(
+    const reply = await runScript(
       this.redis,
       'snoozeTransition',
-      [this.keys.command(partition, ref.commandId)],
-      [
-        this.keys.base(partition),
-        ref.commandId,
-        ref.projectId,
-        ref.deviceId,
-        change.to,
-        change.from.join(','),
-        placement,
-        stampField(change.to),
-        change.at,
-        placement === 'active' ? (change.deadline ?? change.at) : change.at,
-        change.result === undefined ? '' : JSON.stringify(change.result),
-        this.inlineValueMax,
-      ],
-    )) as [number, unknown, unknown?];
-    if (reply[0] === 1) {
-      const command = commandFromSnapshot(ref.commandId, reply[1]);
-      if (command) return { applied: true, command };
-      return { applied: false, reason: 'not_found' };
-    }
-    if (reply[1] === 'illegal') return { applied: false, reason: 'illegal', current: reply[2] as CommandStatus };
-    return { applied: false, reason: 'not_found' };
+      [this.keys.command(this.partitionOf(ref), ref.commandId)],
+      transitionArgs(this.keys, ref, change, this.inlineValueMax),
+    );
+    return transitionFromReply(ref, change, reply);
   }
 
   async takeNextForDelivery(ref: DeviceRef, now: number, deadline: number): Promise<TakeNextResult> {
-    const reply = (await runScript(
+    const reply = await runScript(
       this.redis,
       'snoozeTakeNext',
       [this.keys.pending(ref)],
-      [
-        this.keys.baseOf(ref),
-        ref.projectId,
-        ref.deviceId,
-        now,
-        deadline,
-        this.inlineValueMax,
-        ...target('SENT'),
-        ...target('EXPIRED'),
-      ],
-    )) as [number, number, string?, unknown?];
-    const result: TakeNextResult = { busy: reply[0] === 1, expired: Number(reply[1]) };
-    const command = reply[2] === undefined ? undefined : commandFromSnapshot(reply[2], reply[3]);
-    if (command) result.command = command;
-    return result;
+      takeNextArgs(this.keys, ref, now, deadline, this.inlineValueMax),
+    );
+    return takeNextFromReply(reply);
   }
 
   async sweep(partition: number, now: number, retentionMs: number): Promise<SweepResult> {
@@ -348,8 +311,8 @@ export class RedisStore implements CommandStore {
         retentionMs,
         this.sweepBatch,
         this.inlineValueMax,
-        ...target('EXPIRED'),
-        ...target('TIMEOUT'),
+        ...TARGETS.EXPIRED,
+        ...TARGETS.TIMEOUT,
       ],
     )) as [number, number, number, number];
     return { expired: reply[0], timedOut: reply[1], purged: reply[2], more: reply[3] === 1 };
@@ -456,23 +419,6 @@ export class RedisStore implements CommandStore {
     }
     return matching;
   }
-}
-
-/** A target status as the scripts take it: status, legal predecessors, placement, stamp field. */
-function target(status: CommandStatus): string[] {
-  return [status, LEGAL_FROM[status].join(','), placementOf(status), stampField(status)];
-}
-
-function stampField(status: CommandStatus): string {
-  const stamp = stampOf(status);
-  return stamp ? CMD[stamp] : '';
-}
-
-/** A script's `{HGETALL, paras, result}` snapshot of a command. */
-function commandFromSnapshot(commandId: string, snapshot: unknown): Command | undefined {
-  if (!Array.isArray(snapshot)) return undefined;
-  const [flat, paras, result] = snapshot as [unknown, string | null, string | null];
-  return commandFromFields(commandId, fieldsFromFlat(flat), paras, result);
 }
 
 /** BYLEX upper bound: below the marker (exclusive) or from the top. */

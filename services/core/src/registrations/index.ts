@@ -9,9 +9,12 @@ export * from './registration.js';
 
 /** The registration store that goes with a runtime: in memory when embedded, else beside the commands. */
 export function openRegistrations(runtime: Runtime): RegistrationStore {
-  if (runtime.mode === 'embedded') return new MemoryRegistrationStore({ commands: runtime.store });
+  if (runtime.mode === 'embedded') {
+    return new MemoryRegistrationStore({ commands: runtime.store, presence: runtime.delivery });
+  }
   return new RedisRegistrationStore(runtime.redis, {
     keyPrefix: runtime.keyPrefix,
     partitions: runtime.store.partitions,
+    inlineValueMax: runtime.store.inlineValueMax,
   });
 }

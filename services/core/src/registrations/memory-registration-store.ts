@@ -1,16 +1,20 @@
-import { randomBytes } from 'node:crypto';
 import { type Clock, systemClock } from '../clock.js';
-import { type DeviceRef, QUEUE_STATUSES } from '../model.js';
-import type { CommandStore } from '../store.js';
+import { randomToken } from '../ids.js';
+import { type CommandRef, type DeviceRef, QUEUE_STATUSES } from '../model.js';
+import type { CommandStore, TakeNextResult, TransitionOutcome } from '../store.js';
 import { deviceKey } from '../store-support.js';
 import {
+  candidateMid,
   MID_MAX,
   MID_RECLAIM_AT,
   type NewRegistration,
   nextMid,
+  presenceTtlMs,
   type Registration,
+  type RegistrationOptions,
   type RegistrationStore,
   type RegistrationUpdate,
+  type TransitionThenTake,
 } from './registration.js';
 
 interface MidTable {
@@ -19,32 +23,63 @@ interface MidTable {
   until: number;
 }
 
+/** Where the embedded mode keeps presence (LocalDelivery). */
+export interface PresenceMarks {
+  markAwake(ref: DeviceRef, ttlMs: number): void;
+}
+
+export interface MemoryRegistrationStoreOptions {
+  clock?: Clock;
+  /**
+   * The command store of the same process: which commands are still in the queue (reclaiming mids, see
+   * RegistrationStore), the devices of registerDevice, the delivery steps of takeNextWithMid /
+   * transitionWithMid.
+   */
+  commands?: Pick<CommandStore, 'getCommand' | 'getDevice' | 'takeNextForDelivery' | 'transition'>;
+  /** Where register/update with `presence` mark the device awake. */
+  presence?: PresenceMarks;
+}
+
 /** The registrations of the embedded mode (one process); lifetimes are enforced on read. */
 export class MemoryRegistrationStore implements RegistrationStore {
   private readonly byDevice = new Map<string, Registration>();
   private readonly byId = new Map<string, string>();
   private readonly mids = new Map<string, MidTable>();
   private readonly clock: Clock;
-  private readonly commands: Pick<CommandStore, 'getCommand'> | undefined;
+  private readonly commands: MemoryRegistrationStoreOptions['commands'];
+  private readonly presence: PresenceMarks | undefined;
 
-  /** `commands` tells which commands are still in the queue, for reclaiming mids (see RegistrationStore). */
-  constructor(options: { clock?: Clock; commands?: Pick<CommandStore, 'getCommand'> } = {}) {
+  constructor(options: MemoryRegistrationStoreOptions = {}) {
     this.clock = options.clock ?? systemClock;
     this.commands = options.commands;
+    this.presence = options.presence;
   }
 
-  async register(input: NewRegistration): Promise<{ registration: Registration; replaced?: Registration }> {
+  async register(
+    input: NewRegistration,
+    options: RegistrationOptions = {},
+  ): Promise<{ registration: Registration; replaced?: Registration }> {
     const key = deviceKey(input.projectId, input.deviceId);
     const replaced = this.live(key);
     if (replaced) this.byId.delete(replaced.registrationId);
     const registration: Registration = {
       ...input,
-      registrationId: randomBytes(8).toString('base64url'),
+      registrationId: randomToken(8),
       updatedAt: input.registeredAt,
     };
     this.byDevice.set(key, registration);
     this.byId.set(registration.registrationId, key);
+    this.markPresent(registration, options);
     return replaced ? { registration: { ...registration }, replaced } : { registration: { ...registration } };
+  }
+
+  async registerDevice(
+    input: Omit<NewRegistration, 'productId'>,
+    options: RegistrationOptions = {},
+  ): Promise<{ registration: Registration; replaced?: Registration } | undefined> {
+    const device = await this.commandStore().getDevice(input);
+    if (device?.nodeId !== input.nodeId) return undefined;
+    return this.register({ ...input, productId: device.productId }, options);
   }
 
   async get(ref: DeviceRef): Promise<Registration | undefined> {
@@ -57,10 +92,16 @@ export class MemoryRegistrationStore implements RegistrationStore {
     return found && { ...found };
   }
 
-  async update(registrationId: string, changes: RegistrationUpdate, at: number): Promise<Registration | undefined> {
+  async update(
+    registrationId: string,
+    changes: RegistrationUpdate,
+    at: number,
+    options: RegistrationOptions = {},
+  ): Promise<Registration | undefined> {
     const found = this.liveById(registrationId);
     if (!found) return undefined;
     Object.assign(found, definedOnly(changes), { updatedAt: at });
+    this.markPresent(found, options);
     return { ...found };
   }
 
@@ -87,6 +128,35 @@ export class MemoryRegistrationStore implements RegistrationStore {
 
   async commandOfMid(ref: DeviceRef, mid: number): Promise<string | undefined> {
     return this.midTable(ref, false)?.byMid.get(mid);
+  }
+
+  async takeNextWithMid(ref: DeviceRef, now: number, deadline: number, midTtlMs: number): Promise<TakeNextResult> {
+    const next = await this.commandStore().takeNextForDelivery(ref, now, deadline);
+    await this.withMid(ref, next, midTtlMs);
+    return next;
+  }
+
+  async transitionWithMid(ref: CommandRef, change: TransitionThenTake, midTtlMs: number): Promise<TransitionOutcome> {
+    const outcome = await this.commandStore().transition(ref, change);
+    if (outcome.next) await this.withMid(ref, outcome.next, midTtlMs);
+    return outcome;
+  }
+
+  /** The taken command's mid: two steps here (one unit in Redis); whoever took the command is its only writer. */
+  private async withMid(ref: DeviceRef, next: TakeNextResult, midTtlMs: number): Promise<void> {
+    const id = next.command?.commandId;
+    if (id !== undefined) next.mid = await this.assignMid(ref, id, candidateMid(id), midTtlMs);
+  }
+
+  private commandStore(): NonNullable<MemoryRegistrationStoreOptions['commands']> {
+    if (!this.commands) throw new Error('MemoryRegistrationStore needs `commands` for delivery steps');
+    return this.commands;
+  }
+
+  private markPresent(registration: Registration, options: RegistrationOptions): void {
+    if (!options.presence) return;
+    if (!this.presence) throw new Error('MemoryRegistrationStore needs `presence` to mark devices awake');
+    this.presence.markAwake(registration, presenceTtlMs(registration, options.presence.queueModeAwakeMs));
   }
 
   private async reclaim(ref: DeviceRef, table: MidTable): Promise<void> {

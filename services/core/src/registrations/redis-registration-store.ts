@@ -1,13 +1,24 @@
-import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { CORE_DEFAULTS } from '../defaults.js';
-import type { DeviceRef } from '../model.js';
-import { QUEUE_STATUSES } from '../model.js';
-import { CMD } from '../redis/codec.js';
-import { RedisKeys } from '../redis/keys.js';
+import { randomToken } from '../ids.js';
+import type { CommandRef, DeviceRef } from '../model.js';
+import { DEV } from '../redis/codec.js';
+import { takeNextArgs, takeNextFromReply, transitionArgs, transitionFromReply } from '../redis/delivery-calls.js';
+import { SEG as CORE_SEG, RedisKeys } from '../redis/keys.js';
 import { registerScriptTable, runTableScript, type ScriptTable } from '../redis/scripts.js';
-import type { Binding, NewRegistration, Registration, RegistrationStore, RegistrationUpdate } from './registration.js';
-import { MID_MAX, MID_RECLAIM_AT } from './registration.js';
+import type { TakeNextResult, TransitionOutcome } from '../store.js';
+import { assertDeadline } from '../store-support.js';
+import { MID_SCRIPTS } from './redis-mids.js';
+import {
+  type Binding,
+  type NewRegistration,
+  presenceTtlMs,
+  type Registration,
+  type RegistrationOptions,
+  type RegistrationStore,
+  type RegistrationUpdate,
+  type TransitionThenTake,
+} from './registration.js';
 
 /**
  * Key segments of the registration keys, beside the core's layout (keys.ts) and in the device's
@@ -19,7 +30,9 @@ import { MID_MAX, MID_RECLAIM_AT } from './registration.js';
  * | `P{pN}:lwrid:<rid>`    | string | `<projectId>:<deviceId>` of registration `<rid>`, same TTL    |
  * | `P{pN}:lwmid:<dev>`    | hash   | `m:<mid>` → command id and `c:<command id>` → mid, TTL renewed |
  *
- * The mid hash is in the slot of the device's commands, so reclaiming reads their status in place.
+ * The mid hash is in the slot of the device's commands, so reclaiming reads their status in place and a
+ * command taken for delivery gets its mid in the same script (redis-mids.ts). The core's presence key
+ * `P{pN}:reg:<dev>` (keys.ts) is in the slot too: register and update set it in their scripts.
  *
  * A registration id is `<N>-<random>`: the partition is in the id, so update and de-register (which
  * only know the id) find the slot without a global index.
@@ -43,16 +56,29 @@ const R = {
   updatedAt: 'ua',
 } as const satisfies Record<keyof Registration, string>;
 
-/** KEYS: registration hash, new id key. ARGV: id key prefix, ttl ms, `<p>:<d>`, field/value pairs. */
+/**
+ * KEYS: registration hash, new id key, presence key, device hash. ARGV: id key prefix, ttl ms, `<p>:<d>`,
+ * presence ttl ms ('' = leave presence alone), ingress id, node id ('' = no device check; else the device
+ * hash must have it, and the registration gets the device's product id), then field/value pairs.
+ * Returns nil when the device check fails, else {previous registration (flat), product id or false}.
+ */
 const REGISTER = `
+local productId = false
+if ARGV[6] ~= '' then
+  local dv = redis.call('HMGET', KEYS[4], '${DEV.nodeId}', '${DEV.productId}')
+  if dv[1] ~= ARGV[6] or not dv[2] then return nil end
+  productId = dv[2]
+end
 local previous = redis.call('HGETALL', KEYS[1])
 local old = redis.call('HGET', KEYS[1], '${R.registrationId}')
 if old then redis.call('DEL', ARGV[1] .. old) end
 redis.call('DEL', KEYS[1])
-redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+redis.call('HSET', KEYS[1], unpack(ARGV, 7))
+if productId then redis.call('HSET', KEYS[1], '${R.productId}', productId) end
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[2])
-return previous
+if ARGV[4] ~= '' then redis.call('SET', KEYS[3], ARGV[5], 'PX', ARGV[4]) end
+return { previous, productId }
 `;
 
 /**
@@ -76,14 +102,24 @@ if not regKey then return nil end
 return redis.call('HGETALL', regKey)
 `;
 
-/** KEYS: id key. ARGV: registration key prefix, id, updatedAt, then changed field/value pairs. */
+/**
+ * KEYS: id key. ARGV: registration key prefix, id, updatedAt, presence key prefix ('' = leave presence
+ * alone), queue-mode window ms, then changed field/value pairs. The presence ttl is presenceTtlMs of
+ * registration.ts, of the updated registration.
+ */
 const UPDATE = `${RESOLVE}
 local regKey = resolve(KEYS[1], ARGV[1], ARGV[2])
 if not regKey then return nil end
-redis.call('HSET', regKey, '${R.updatedAt}', ARGV[3], unpack(ARGV, 4))
+redis.call('HSET', regKey, '${R.updatedAt}', ARGV[3], unpack(ARGV, 6))
 local ttl = tonumber(redis.call('HGET', regKey, '${R.lifetimeS}')) * 1000
 redis.call('PEXPIRE', regKey, ttl)
 redis.call('PEXPIRE', KEYS[1], ttl)
+if ARGV[4] ~= '' then
+  local r = redis.call('HMGET', regKey, '${R.projectId}', '${R.deviceId}', '${R.binding}', '${R.ingressId}')
+  local presence = ttl
+  if r[3] == 'UQ' then presence = math.min(ttl, tonumber(ARGV[5])) end
+  redis.call('SET', ARGV[4] .. r[1] .. ':' .. r[2], r[4], 'PX', presence)
+end
 return redis.call('HGETALL', regKey)
 `;
 
@@ -96,78 +132,86 @@ redis.call('DEL', regKey, KEYS[1])
 return fields
 `;
 
-/**
- * KEYS: mid hash. ARGV: command id, candidate mid, ttl ms, command key prefix of the partition.
- * Returns the command's mid. Reclaims the mids of commands that left the queue (see RegistrationStore).
- */
-const ASSIGN_MID = `
-local existing = redis.call('HGET', KEYS[1], 'c:' .. ARGV[1])
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
-if existing then return tonumber(existing) end
-if redis.call('HLEN', KEYS[1]) >= ${2 * MID_RECLAIM_AT} then
-  local live = ',${QUEUE_STATUSES.join(',')},'
-  local flat = redis.call('HGETALL', KEYS[1])
-  for i = 1, #flat, 2 do
-    if string.sub(flat[i], 1, 2) == 'm:' then
-      local status = redis.call('HGET', ARGV[4] .. flat[i + 1], '${CMD.status}')
-      if not status or not string.find(live, ',' .. status .. ',', 1, true) then
-        redis.call('HDEL', KEYS[1], flat[i], 'c:' .. flat[i + 1])
-      end
-    end
-  end
-end
-local mid = tonumber(ARGV[2])
-for _ = 1, ${MID_MAX} do
-  if redis.call('HSETNX', KEYS[1], 'm:' .. mid, ARGV[1]) == 1 then break end
-  mid = mid % ${MID_MAX} + 1
-end
-redis.call('HSET', KEYS[1], 'c:' .. ARGV[1], mid)
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
-return mid
-`;
-
 const SCRIPTS = {
-  snoozeLwRegister: { keys: 2, lua: REGISTER },
+  snoozeLwRegister: { keys: 4, lua: REGISTER },
   snoozeLwFind: { keys: 1, lua: FIND },
   snoozeLwUpdate: { keys: 1, lua: UPDATE },
   snoozeLwRemove: { keys: 1, lua: REMOVE },
-  snoozeLwAssignMid: { keys: 1, lua: ASSIGN_MID },
+  ...MID_SCRIPTS,
 } as const satisfies ScriptTable;
 
 export interface RedisRegistrationStoreOptions {
   keyPrefix?: string;
   partitions?: number;
+  /** As the RedisStore's of the same keys (results of transitions made here are stored alike). */
+  inlineValueMax?: number;
 }
 
 /** RegistrationStore on Redis: one Lua script (one round trip, one slot) per operation. */
 export class RedisRegistrationStore implements RegistrationStore {
   readonly keys: RedisKeys;
+  private readonly inlineValueMax: number;
   constructor(
     private readonly redis: Redis,
     options: RedisRegistrationStoreOptions = {},
   ) {
     this.keys = new RedisKeys(options.keyPrefix ?? CORE_DEFAULTS.keyPrefix, options.partitions);
+    this.inlineValueMax = options.inlineValueMax ?? CORE_DEFAULTS.inlineValueMax;
     registerScriptTable(redis, SCRIPTS);
   }
 
-  async register(input: NewRegistration): Promise<{ registration: Registration; replaced?: Registration }> {
+  async register(
+    input: NewRegistration,
+    options: RegistrationOptions = {},
+  ): Promise<{ registration: Registration; replaced?: Registration }> {
+    const made = await this.runRegister(input, '', options);
+    if (!made) throw new Error('registration refused');
+    return made;
+  }
+
+  registerDevice(
+    input: Omit<NewRegistration, 'productId'>,
+    options: RegistrationOptions = {},
+  ): Promise<{ registration: Registration; replaced?: Registration } | undefined> {
+    return this.runRegister({ ...input, productId: '' }, input.nodeId, options);
+  }
+
+  /** The register script; `checkNodeId` non-empty: the device check of registerDevice (productId from the device). */
+  private async runRegister(
+    input: NewRegistration,
+    checkNodeId: string,
+    options: RegistrationOptions,
+  ): Promise<{ registration: Registration; replaced?: Registration } | undefined> {
     const partition = this.keys.partitionOf(input);
     const registration: Registration = {
       ...input,
-      registrationId: `${partition}-${randomBytes(8).toString('base64url')}`,
+      registrationId: `${partition}-${randomToken(8)}`,
       updatedAt: input.registeredAt,
     };
     const base = this.keys.base(partition);
-    const previous = await this.run(
+    const { presence } = options;
+    const fields = toFields(checkNodeId ? { ...registration, productId: undefined } : registration);
+    const reply = await this.run(
       'snoozeLwRegister',
-      [this.registrationKey(input), base + SEG.registrationId + registration.registrationId],
+      [
+        this.registrationKey(input),
+        base + SEG.registrationId + registration.registrationId,
+        this.keys.presence(input),
+        this.keys.device(input),
+      ],
       [
         base + SEG.registrationId,
         input.lifetimeS * 1000,
         `${input.projectId}:${input.deviceId}`,
-        ...toFields(registration),
+        presence ? presenceTtlMs(input, presence.queueModeAwakeMs) : '',
+        input.ingressId,
+        checkNodeId,
+        ...fields,
       ],
     );
+    if (!Array.isArray(reply)) return undefined;
+    const [previous, productId] = reply as [unknown, string | null];
+    if (checkNodeId) registration.productId = productId ?? '';
     const replaced = fromFlat(previous);
     return replaced ? { registration, replaced } : { registration };
   }
@@ -177,15 +221,26 @@ export class RedisRegistrationStore implements RegistrationStore {
   }
 
   findById(registrationId: string): Promise<Registration | undefined> {
-    return this.byId('snoozeLwFind', registrationId, []);
+    return this.byId('snoozeLwFind', registrationId, () => []);
   }
 
-  update(registrationId: string, changes: RegistrationUpdate, at: number): Promise<Registration | undefined> {
-    return this.byId('snoozeLwUpdate', registrationId, [at, ...toFields(changes)]);
+  update(
+    registrationId: string,
+    changes: RegistrationUpdate,
+    at: number,
+    options: RegistrationOptions = {},
+  ): Promise<Registration | undefined> {
+    const { presence } = options;
+    return this.byId('snoozeLwUpdate', registrationId, (base) => [
+      at,
+      presence ? base + CORE_SEG.presence : '',
+      presence?.queueModeAwakeMs ?? '',
+      ...toFields(changes),
+    ]);
   }
 
   remove(registrationId: string): Promise<Registration | undefined> {
-    return this.byId('snoozeLwRemove', registrationId, []);
+    return this.byId('snoozeLwRemove', registrationId, () => []);
   }
 
   async assignMid(ref: DeviceRef, commandId: string, candidate: number, ttlMs: number): Promise<number> {
@@ -199,16 +254,35 @@ export class RedisRegistrationStore implements RegistrationStore {
     return (await this.redis.hget(this.midKey(ref), `m:${mid}`)) ?? undefined;
   }
 
+  async takeNextWithMid(ref: DeviceRef, now: number, deadline: number, midTtlMs: number): Promise<TakeNextResult> {
+    const reply = await this.run(
+      'snoozeLwTakeNext',
+      [this.keys.pending(ref), this.midKey(ref)],
+      [...takeNextArgs(this.keys, ref, now, deadline, this.inlineValueMax), midTtlMs],
+    );
+    return takeNextFromReply(reply);
+  }
+
+  async transitionWithMid(ref: CommandRef, change: TransitionThenTake, midTtlMs: number): Promise<TransitionOutcome> {
+    assertDeadline(change.to, change.deadline);
+    const reply = await this.run(
+      'snoozeLwTransition',
+      [this.keys.command(this.keys.partitionOf(ref), ref.commandId), this.midKey(ref)],
+      [...transitionArgs(this.keys, ref, change, this.inlineValueMax), midTtlMs],
+    );
+    return transitionFromReply(ref, change, reply);
+  }
+
   /** The scripts addressed by registration id: KEYS = its id key; ARGV = registration key prefix, id, `args`. */
   private async byId(
     name: 'snoozeLwFind' | 'snoozeLwUpdate' | 'snoozeLwRemove',
     registrationId: string,
-    args: (string | number)[],
+    args: (base: string) => (string | number)[],
   ): Promise<Registration | undefined> {
     const base = this.baseOfId(registrationId);
     if (base === undefined) return undefined;
     const keys = [base + SEG.registrationId + registrationId];
-    return fromFlat(await this.run(name, keys, [base + SEG.registration, registrationId, ...args]));
+    return fromFlat(await this.run(name, keys, [base + SEG.registration, registrationId, ...args(base)]));
   }
 
   private run(name: keyof typeof SCRIPTS, keys: string[], args: (string | number)[]): Promise<unknown> {

@@ -1,4 +1,6 @@
-import type { DeviceRef } from '../model.js';
+import type { CommandRef, DeviceRef } from '../model.js';
+import { fnv1a32 } from '../partition.js';
+import type { TakeNextResult, TransitionOutcome, TransitionRequest } from '../store.js';
 
 /** LwM2M bindings the ingress accepts: U (always reachable over UDP) and UQ (UDP with queue mode). */
 export const BINDINGS = ['U', 'UQ'] as const;
@@ -40,12 +42,35 @@ export type RegistrationUpdate = Partial<
  * another replica or a restarted one still matches a late result and re-sends with the same mid.
  */
 export interface RegistrationStore {
-  /** Creates the device's registration, replacing (and returning) any previous one. */
-  register(input: NewRegistration): Promise<{ registration: Registration; replaced?: Registration }>;
+  /**
+   * Creates the device's registration, replacing (and returning) any previous one. With `presence`, the
+   * device's presence (awake at `input.ingressId`, see presenceTtlMs) is set in the same unit.
+   */
+  register(
+    input: NewRegistration,
+    options?: RegistrationOptions,
+  ): Promise<{ registration: Registration; replaced?: Registration }>;
+  /**
+   * Registers a provisioned device, as `register` does, after checking in the same unit that the device
+   * exists with `input.nodeId` (a node claim can outlive its device, see CommandStore.findDeviceRefByNodeId);
+   * its productId comes from the device record. Undefined, with nothing changed, when there is no such device.
+   */
+  registerDevice(
+    input: Omit<NewRegistration, 'productId'>,
+    options?: RegistrationOptions,
+  ): Promise<{ registration: Registration; replaced?: Registration } | undefined>;
   get(ref: DeviceRef): Promise<Registration | undefined>;
   findById(registrationId: string): Promise<Registration | undefined>;
-  /** Applies the changes and restarts the lifetime; undefined when the registration is gone. */
-  update(registrationId: string, changes: RegistrationUpdate, at: number): Promise<Registration | undefined>;
+  /**
+   * Applies the changes and restarts the lifetime; undefined when the registration is gone. With
+   * `presence`, the presence is set for the updated registration in the same unit, as `register` does.
+   */
+  update(
+    registrationId: string,
+    changes: RegistrationUpdate,
+    at: number,
+    options?: RegistrationOptions,
+  ): Promise<Registration | undefined>;
   /** De-registration; returns what was removed. */
   remove(registrationId: string): Promise<Registration | undefined>;
 
@@ -58,6 +83,42 @@ export interface RegistrationStore {
    */
   assignMid(ref: DeviceRef, commandId: string, candidate: number, ttlMs: number): Promise<number>;
   commandOfMid(ref: DeviceRef, mid: number): Promise<string | undefined>;
+
+  /**
+   * Serial delivery and its mid in one unit: `CommandStore.takeNextForDelivery(ref, now, deadline)`, and
+   * the command taken (if any) gets its mid as `assignMid(ref, id, candidateMid(id), midTtlMs)` would give
+   * it, returned as the result's `mid`. Saves the delivery a store round trip per command.
+   */
+  takeNextWithMid(ref: DeviceRef, now: number, deadline: number, midTtlMs: number): Promise<TakeNextResult>;
+  /**
+   * `CommandStore.transition(ref, change)` with its take of the next command (`change.takeNext`), whose
+   * command also gets its mid as in takeNextWithMid: a result or timeout, the next command and its mid
+   * in one unit.
+   */
+  transitionWithMid(ref: CommandRef, change: TransitionThenTake, midTtlMs: number): Promise<TransitionOutcome>;
+}
+
+/** A transition that takes the device's next command in the same unit. */
+export type TransitionThenTake = TransitionRequest & Required<Pick<TransitionRequest, 'takeNext'>>;
+
+export interface RegistrationOptions {
+  /** Also mark the device present at the registration's ingress, in the same unit (see presenceTtlMs). */
+  presence?: PresenceRequest;
+}
+
+export interface PresenceRequest {
+  /** How long a UQ (queue mode) device listens after each of its messages (QUEUE_MODE_AWAKE_MS). */
+  queueModeAwakeMs: number;
+}
+
+/**
+ * How long a registered device counts as reachable at its ingress (the core's presence, which the
+ * immediate send strategy reads): the whole lifetime for U, the queue-mode window (at most the
+ * lifetime) for UQ.
+ */
+export function presenceTtlMs(registration: Pick<Registration, 'binding' | 'lifetimeS'>, queueModeAwakeMs: number) {
+  const lifetimeMs = registration.lifetimeS * 1000;
+  return registration.binding === 'UQ' ? Math.min(lifetimeMs, queueModeAwakeMs) : lifetimeMs;
 }
 
 /** A device's mids are checked for reclaiming once it holds this many. */
@@ -68,4 +129,9 @@ export const MID_MAX = 65_535;
 
 export function nextMid(mid: number): number {
   return (mid % MID_MAX) + 1;
+}
+
+/** A stable first choice of mid for a command (FNV-1a of its id); the store resolves collisions per device. */
+export function candidateMid(commandId: string): number {
+  return (fnv1a32(commandId) % MID_MAX) + 1;
 }

@@ -1,0 +1,110 @@
+import { LEGAL_FROM } from '../lifecycle.js';
+import type { Command, CommandRef, CommandStatus, DeviceRef } from '../model.js';
+import type { TakeNextResult, TransitionOutcome, TransitionRequest } from '../store.js';
+import { placementOf, stampOf } from '../store-support.js';
+import { CMD, commandFromFields, fieldsFromFlat } from './codec.js';
+import type { RedisKeys } from './keys.js';
+
+/**
+ * How TypeScript calls the two delivery steps of the Lua library (`transition` and `takeNext` in
+ * scripts.ts) and reads their replies. RedisStore uses them, and so do the registration store's
+ * variants that give the command taken its mid in the same script (registrations/redis-mid-scripts.ts).
+ */
+
+/** A target status as the scripts take it: status, legal predecessors, placement, stamp field. */
+function target(status: CommandStatus): string[] {
+  return [status, LEGAL_FROM[status].join(','), placementOf(status), stampField(status)];
+}
+
+/** Every status's target, made once (they are constant). */
+export const TARGETS: Readonly<Record<CommandStatus, readonly string[]>> = {
+  PENDING: target('PENDING'),
+  SENT: target('SENT'),
+  DELIVERED: target('DELIVERED'),
+  SUCCESSFUL: target('SUCCESSFUL'),
+  FAILED: target('FAILED'),
+  TIMEOUT: target('TIMEOUT'),
+  EXPIRED: target('EXPIRED'),
+};
+
+/** The two targets of a take: delivery (SENT), then expiry at dequeue (EXPIRED). */
+const TAKE_TARGETS: readonly string[] = [...TARGETS.SENT, ...TARGETS.EXPIRED];
+
+export function stampField(status: CommandStatus): string {
+  const stamp = stampOf(status);
+  return stamp ? CMD[stamp] : '';
+}
+
+/** ARGV of `takeNext` (the snoozeTakeNext script and its variants). */
+export function takeNextArgs(
+  keys: RedisKeys,
+  ref: DeviceRef,
+  now: number,
+  deadline: number,
+  inlineMax: number,
+): (string | number)[] {
+  return [keys.baseOf(ref), ref.projectId, ref.deviceId, now, deadline, inlineMax, ...TAKE_TARGETS];
+}
+
+/** ARGV of `transitionThenTake` (the snoozeTransition script and its variants). */
+export function transitionArgs(
+  keys: RedisKeys,
+  ref: CommandRef,
+  change: TransitionRequest,
+  inlineMax: number,
+): (string | number)[] {
+  const placement = placementOf(change.to);
+  const args: (string | number)[] = [
+    keys.baseOf(ref),
+    ref.commandId,
+    ref.projectId,
+    ref.deviceId,
+    change.to,
+    change.from.join(','),
+    placement,
+    stampField(change.to),
+    change.at,
+    placement === 'active' ? (change.deadline ?? change.at) : change.at,
+    change.result === undefined ? '' : JSON.stringify(change.result),
+    inlineMax,
+    change.brief ? '1' : '',
+  ];
+  if (change.takeNext) args.push(change.takeNext.deadline, ...TAKE_TARGETS);
+  return args;
+}
+
+/** `{busy, expired[, id, snapshot[, mid]]}` as a TakeNextResult. */
+export function takeNextFromReply(reply: unknown): TakeNextResult {
+  const [busy, expired, id, snapshot, mid] = reply as [number, number, string?, unknown?, number?];
+  const result: TakeNextResult = { busy: busy === 1, expired: Number(expired) };
+  const command = id === undefined ? undefined : commandFromSnapshot(id, snapshot);
+  if (command) {
+    result.command = command;
+    if (mid !== undefined && mid !== null) result.mid = Number(mid);
+  }
+  return result;
+}
+
+/**
+ * `{1, snapshot (or nil when brief)} | {0, reason, current}`, with the take's reply 4th when one was asked
+ * for.
+ */
+export function transitionFromReply(ref: CommandRef, change: TransitionRequest, reply: unknown): TransitionOutcome {
+  const [applied, detail, current, take] = reply as [number, unknown, unknown?, unknown?];
+  let outcome: TransitionOutcome;
+  const command = applied === 1 && !change.brief ? commandFromSnapshot(ref.commandId, detail) : undefined;
+  if (command) outcome = { applied: true, command };
+  else if (applied === 1 && change.brief) outcome = { applied: true };
+  else if (applied !== 1 && detail === 'illegal') {
+    outcome = { applied: false, reason: 'illegal', current: current as CommandStatus };
+  } else outcome = { applied: false, reason: 'not_found' };
+  if (take !== undefined && take !== null) outcome.next = takeNextFromReply(take);
+  return outcome;
+}
+
+/** A script's `{HGETALL, paras, result}` snapshot of a command. */
+export function commandFromSnapshot(commandId: string, snapshot: unknown): Command | undefined {
+  if (!Array.isArray(snapshot)) return undefined;
+  const [flat, paras, result] = snapshot as [unknown, string | null, string | null];
+  return commandFromFields(commandId, fieldsFromFlat(flat), paras, result);
+}
