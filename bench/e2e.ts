@@ -1,19 +1,18 @@
 /**
- * `npm run bench:e2e`: commands delivered and answered end to end. The dispatcher and the CoAP ingress
- * run in this process on real Redis (as `npm start` with REDIS_URL; by default a redis-server of the
- * benchmark's own, so its CPU time is measurable); the simulated fleet runs in a child process (its own
- * core), one UDP socket per device. Each run provisions BENCH_DEVICES devices with one cached (delay)
+ * `npm run bench:e2e`: commands delivered and answered end to end. The CoAP ingress (in this process) and
+ * the dispatcher (a child process) run as deployed, separately, on real Redis (by default a redis-server
+ * of the benchmark's own, so its CPU time is measurable); the simulated fleet runs in another child
+ * process, one UDP socket per device. Each run provisions BENCH_DEVICES devices with one cached (delay)
  * command each, then the fleet wakes up at a fixed rate of registrations per second; every device
  * registers, receives its command (PUT /19/1/0), acknowledges it and reports the result.
  *
- * Two scenarios (BENCH_RATES, registrations per second): the target rate (2,500/s, above what the
- * machine can serve: it measures capacity) and a steady rate below capacity (it measures latency when
- * nothing queues). Figures per run: round trips per second (answered commands / time from the first
+ * Scenarios (BENCH_RATES, registrations per second): the target rate (2,000/s), a rate above it (2,500/s:
+ * more than the machine serves, it measures capacity) and a steady low rate (latency when nothing queues). Figures per run: round trips per second (answered commands / time from the first
  * wake-up to the last answer), wake-to-command latency (register sent → command write received, in the
  * device process), commands SUCCESSFUL in the store afterwards (all must be), and the CPU time per round
  * trip of each process. An unmeasured warm-up run comes first (BENCH_WARMUP_DEVICES at 400/s: JIT,
  * script cache). Each scenario reports the median of BENCH_RUNS runs. Writes
- * bench/results/e2e.{json,md}. BENCH_PROFILE_DIR: CPU profiles of both processes.
+ * bench/results/e2e.{json,md}. BENCH_PROFILE_DIR: CPU profiles of the ingress and simulator processes.
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -21,18 +20,20 @@ import { writeFile } from 'node:fs/promises';
 import { type AddressInfo, connect, createServer } from 'node:net';
 import { loadavg } from 'node:os';
 import { startIngress } from '@snooze/coap-ingress';
-import { type CommandRef, openRuntime } from '@snooze/core';
+import { type CommandRef, CommandService, openRuntime } from '@snooze/core';
 import { deleteKeys } from '@snooze/core/testing';
 import type { FleetReport } from '@snooze/device-simulator';
-import { createLogger, startDispatcher } from '@snooze/dispatcher';
+import { createLogger } from '@snooze/dispatcher';
 import type { Redis } from 'ioredis';
+import { startChild, stopChild } from './support/child.js';
+import { snapshot } from './support/cpu.js';
 import { machineInfo, median } from './support/machine.js';
 
 /** Unset: a redis-server of the benchmark's own. */
 const REDIS_URL = process.env.BENCH_REDIS_URL;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 10_000);
-const RATES = (process.env.BENCH_RATES ?? '400,2500').split(',').map(Number);
+const RATES = (process.env.BENCH_RATES ?? '400,2000,2500').split(',').map(Number);
 const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
 const WARMUP_DEVICES = Number(process.env.BENCH_WARMUP_DEVICES ?? 2_000);
 const PROJECT = 'bench-project';
@@ -57,20 +58,24 @@ interface RunFigures {
   /** Every command's status at the end, counted. */
   statuses: Record<string, number>;
   durationMs: number;
-  /** CPU ms per round trip of each process: dispatcher + ingress, simulator, Redis. */
-  cpuPerRoundTripMs: { ingress: number; simulator: number; redis: number };
+  /** CPU ms per round trip of each process: ingress, dispatcher (sweeper, notification forwarder), simulator, Redis. */
+  cpuPerRoundTripMs: { ingress: number; dispatcher: number; simulator: number; redis: number };
 }
 
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 
-/** A private redis-server on a free port, stopped by its PID at the end. */
-async function ownRedis(): Promise<{ url: string; stop(): void }> {
-  const port = await new Promise<number>((resolve) => {
+function freePort(): Promise<number> {
+  return new Promise<number>((resolve) => {
     const probe = createServer().listen(0, '127.0.0.1', () => {
       const { port: free } = probe.address() as AddressInfo;
       probe.close(() => resolve(free));
     });
   });
+}
+
+/** A private redis-server on a free port, stopped by its PID at the end. */
+async function ownRedis(): Promise<{ url: string; stop(): void }> {
+  const port = await freePort();
   const server = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
@@ -162,14 +167,24 @@ const runtime = openRuntime({
 });
 if (runtime.mode !== 'redis') throw new Error('the benchmark runs on Redis');
 const { redis } = runtime;
-const dispatcher = await startDispatcher({
-  runtime,
-  config: { port: 0, apiTokens: `bench-token:${PROJECT}`, logLevel: 'warn' },
-  logger,
-});
+// As deployed (infra/): the dispatcher in a process of its own, on the same Redis; the ingress in this one.
+const dispatcherPort = await freePort();
+const dispatcher = await startChild(
+  'services/dispatcher/src/main.ts',
+  {
+    HOST: '127.0.0.1',
+    PORT: String(dispatcherPort),
+    REDIS_URL: REDIS_URL ?? redisServer?.url ?? '',
+    REDIS_KEY_PREFIX: prefix,
+    API_TOKENS: `bench-token:${PROJECT}`,
+    LOG_LEVEL: 'warn',
+  },
+  `http://127.0.0.1:${dispatcherPort}/healthz`,
+);
+const service = new CommandService({ store: runtime.store, delivery: runtime.delivery });
 const ingress = await startIngress({
   runtime,
-  service: dispatcher.service,
+  service,
   config: { port: 0, ingressId: 'bench-ingress', metricsPort: 0, logLevel: 'error' },
   logger,
 });
@@ -219,12 +234,12 @@ async function oneRun(rate: number, label: string, devices = DEVICES): Promise<R
     Array.from({ length: devices }, (_, i) => i),
     200,
     async (i) => {
-      const device = await dispatcher.service.addDevice({
+      const device = await service.addDevice({
         projectId: PROJECT,
         nodeId: `${nodePrefix}${i}`,
         productId: PRODUCT,
       });
-      return dispatcher.service.createCommand({
+      return service.createCommand({
         projectId: PROJECT,
         deviceId: device.deviceId,
         serviceId: 'Valve',
@@ -237,9 +252,14 @@ async function oneRun(rate: number, label: string, devices = DEVICES): Promise<R
   const bucketsBefore = await wakeToSendBuckets();
   const profiler = PROFILE_DIR ? await startProfile() : undefined;
   const cpuAtStart = process.cpuUsage();
+  const dispatcherAtStart = await snapshot({ dispatcher: dispatcher.pid as number });
   const redisCpuAtStart = await redisCpuMs(redis);
   const report = await runFleet(ingress.port, nodePrefix, rate, devices);
   const cpu = process.cpuUsage(cpuAtStart);
+  const dispatcherAtEnd = await snapshot({ dispatcher: dispatcher.pid as number });
+  // /proc counts clock ticks of 10 ms.
+  const dispatcherCpuMs =
+    ((dispatcherAtEnd.processes.dispatcher ?? 0) - (dispatcherAtStart.processes.dispatcher ?? 0)) * 10;
   const redisCpu = (await redisCpuMs(redis)) - redisCpuAtStart;
   await profiler?.(`${PROFILE_DIR}/ingress-${label}.cpuprofile`);
   const ingressWakeToSendP99Ms = bucketP99(bucketsBefore, await wakeToSendBuckets());
@@ -260,6 +280,7 @@ async function oneRun(rate: number, label: string, devices = DEVICES): Promise<R
     durationMs: Math.round(report.durationMs),
     cpuPerRoundTripMs: {
       ingress: round((cpu.user + cpu.system) / 1000 / report.answered, 3),
+      dispatcher: round(dispatcherCpuMs / report.answered, 3),
       simulator: round(report.cpuMs / report.answered, 3),
       redis: round(redisCpu / report.answered, 3),
     },
@@ -281,7 +302,7 @@ try {
   }
 } finally {
   await ingress.close();
-  await dispatcher.close();
+  await stopChild(dispatcher);
   await deleteKeys(redis, prefix);
   await runtime.close();
   redisServer?.stop();
@@ -289,8 +310,13 @@ try {
 
 const summaries = scenarios.map(({ rate, runs }) => {
   const cpu = (part: keyof RunFigures['cpuPerRoundTripMs']) => median(runs.map((r) => r.cpuPerRoundTripMs[part]));
-  const cpuPerRoundTripMs = { ingress: cpu('ingress'), simulator: cpu('simulator'), redis: cpu('redis') };
-  const totalCpu = cpuPerRoundTripMs.ingress + cpuPerRoundTripMs.simulator + cpuPerRoundTripMs.redis;
+  const cpuPerRoundTripMs = {
+    ingress: cpu('ingress'),
+    dispatcher: cpu('dispatcher'),
+    simulator: cpu('simulator'),
+    redis: cpu('redis'),
+  };
+  const serverCpu = cpuPerRoundTripMs.ingress + cpuPerRoundTripMs.dispatcher + cpuPerRoundTripMs.redis;
   return {
     wakeRatePerSecond: rate,
     roundTripsPerSecond: median(runs.map((r) => r.roundTripsPerSecond)),
@@ -299,10 +325,10 @@ const summaries = scenarios.map(({ rate, runs }) => {
     ingressWakeToSendP99Ms: median(runs.map((r) => r.ingressWakeToSendP99Ms)),
     allSuccessful: runs.every((r) => r.answered === DEVICES && r.successfulInStore === DEVICES),
     cpuPerRoundTripMs,
-    /** What two idle cores could serve at 100 % with this CPU cost per round trip (all three processes). */
-    cpuBoundRoundTripsPerSecond: Math.round(2_000 / totalCpu),
+    /** What two idle cores could serve at 100 % with this CPU cost per round trip (all four processes). */
+    cpuBoundRoundTripsPerSecond: Math.round(2_000 / (serverCpu + cpuPerRoundTripMs.simulator)),
     /** The same without the simulator: real devices do not run on the server's cores. */
-    serverCpuBoundRoundTripsPerSecond: Math.round(2_000 / (cpuPerRoundTripMs.ingress + cpuPerRoundTripMs.redis)),
+    serverCpuBoundRoundTripsPerSecond: Math.round(2_000 / serverCpu),
     runs,
   };
 });
@@ -334,14 +360,15 @@ const md = [
   '# End-to-end benchmark: cached commands to waking NB-IoT devices',
   '',
   `${result.date}; ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}; load average at start ${loadAtStart.join(' / ')}.`,
-  `Dispatcher + CoAP ingress in one process on Redis (${result.setup.redis}); ${DEVICES} simulated devices (one UDP`,
-  `socket each) in another process; one cached command per device; median of ${RUNS} runs per wake-up rate (\`npm run bench:e2e\`).`,
+  `CoAP ingress and dispatcher (its sweeper and notification forwarder) in two processes, as deployed, on Redis (${result.setup.redis});`,
+  `${DEVICES} simulated devices (one UDP socket each) in a third process; one cached command per device; median of ${RUNS} runs`,
+  'per wake-up rate (`npm run bench:e2e`).',
   '',
-  '| wake-ups/s offered | round trips/s | wake→command p50 | p99 | p99 inside the ingress | all SUCCESSFUL | CPU ms per round trip (ingress + simulator + Redis) | CPU-bound capacity of 2 cores (without the simulator) |',
+  '| wake-ups/s offered | round trips/s | wake→command p50 | p99 | p99 inside the ingress | all SUCCESSFUL | CPU ms per round trip (ingress + dispatcher + simulator + Redis) | CPU-bound capacity of 2 cores (without the simulator) |',
   '| --- | --- | --- | --- | --- | --- | --- | --- |',
   ...summaries.map((s) => {
     const c = s.cpuPerRoundTripMs;
-    return `| ${s.wakeRatePerSecond} | ${s.roundTripsPerSecond} | ${s.wakeToCommandP50Ms} ms | ${s.wakeToCommandP99Ms} ms | ≤ ${s.ingressWakeToSendP99Ms} ms | ${s.allSuccessful ? 'yes' : 'NO'} | ${c.ingress} + ${c.simulator} + ${c.redis} | ${s.cpuBoundRoundTripsPerSecond}/s (${s.serverCpuBoundRoundTripsPerSecond}/s) |`;
+    return `| ${s.wakeRatePerSecond} | ${s.roundTripsPerSecond} | ${s.wakeToCommandP50Ms} ms | ${s.wakeToCommandP99Ms} ms | ≤ ${s.ingressWakeToSendP99Ms} ms | ${s.allSuccessful ? 'yes' : 'NO'} | ${c.ingress} + ${c.dispatcher} + ${c.simulator} + ${c.redis} | ${s.cpuBoundRoundTripsPerSecond}/s (${s.serverCpuBoundRoundTripsPerSecond}/s) |`;
   }),
   '',
   'Target: ≥ 2,000 round trips/s and p99 < 100 ms. Every run:',
