@@ -44,7 +44,10 @@ describe('forwarder failover', () => {
     await receiver.stop();
   });
 
-  it('delivers everything a forwarder killed with SIGKILL mid-stream left behind, from another replica', async () => {
+  // Generous waits: a child process, a lease expiry and 120 slow pushes on a 2-core machine other tests share.
+  it('delivers everything a forwarder killed with SIGKILL mid-stream left behind, from another replica', {
+    timeout: 60_000,
+  }, async () => {
     h = new NotifyHarness('redis');
     await receiver.start();
     // A slow receiver and one push at a time per outbox: the killed replica is surely mid-stream.
@@ -58,7 +61,7 @@ describe('forwarder failover', () => {
     const devices = await h.addDevices('proj1', 30);
     const commands = await Promise.all(devices.map((d) => h.runCommand(d)));
     const total = commands.length * ALL_STATUSES.length;
-    await waitFor(() => receiver.pushes.length >= 20);
+    await waitFor(() => receiver.pushes.length >= 20, 15_000);
     const exited = new Promise((resolve) => child?.once('exit', (_code, signal) => resolve(signal)));
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
@@ -67,7 +70,7 @@ describe('forwarder failover', () => {
 
     receiver.answer = () => 200;
     const survivor = h.startForwarder();
-    await waitFor(() => commands.every((id) => (receiver.statusesByCommand().get(id) ?? []).length >= 4), 10_000);
+    await waitFor(() => commands.every((id) => (receiver.statusesByCommand().get(id) ?? []).length >= 4), 30_000);
     expect(survivor.forwarder.partitions()).toEqual([0, 1, 2, 3]);
 
     // At least once: every event arrived; each device's first arrivals are in transition order.
