@@ -5,13 +5,8 @@
  */
 import { hostname } from 'node:os';
 import { CORE_DEFAULTS, type Env, envNumber, envText } from '@snooze/core';
-import {
-  type CoapTiming,
-  DEFAULT_LIFETIME_S,
-  NB_IOT_TIMING,
-  piggybackWindowMs,
-  QUEUE_MODE_AWAKE_MS,
-} from './parameters.js';
+import type { CoapTiming } from './coap-timing.js';
+import { DEFAULT_LIFETIME_S, NB_IOT_TIMING, piggybackWindowMs, QUEUE_MODE_AWAKE_MS } from './parameters.js';
 
 export interface IngressConfig {
   /** COAP_HOST: address the UDP socket binds to. */

@@ -1,3 +1,4 @@
+export * from './coap-timing.js';
 export * from './codecs/index.js';
 export { INGRESS_DEFAULTS, type IngressConfig, loadIngressConfig } from './config.js';
 export { type IngressHandle, type IngressOptions, resolveConfig, startIngress } from './ingress.js';

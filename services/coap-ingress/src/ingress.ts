@@ -14,6 +14,7 @@ import {
 import { type Logger, pino } from 'pino';
 import type { Registry } from 'prom-client';
 import { CoapError } from './coap-errors.js';
+import { maxTransmitWaitMs } from './coap-timing.js';
 import type { Codec } from './codecs/codec.js';
 import { codecFor, parseCodecMap } from './codecs/registry.js';
 import { type IngressConfig, loadIngressConfig } from './config.js';
@@ -21,7 +22,7 @@ import { Delivery } from './delivery.js';
 import { DeviceDirectory } from './device-directory.js';
 import { CoapEndpoint } from './endpoint.js';
 import { createIngressMetrics, type IngressMetrics } from './metrics.js';
-import { applyCoapTiming, DEDUPE_WINDOW_MS, maxTransmitWaitMs, piggybackWindowMs } from './parameters.js';
+import { applyCoapTiming, DEDUPE_WINDOW_MS, piggybackWindowMs } from './parameters.js';
 import { type Presence, presenceFor } from './presence.js';
 import { observeUplink } from './resources/observe-uplink.js';
 import {

@@ -1,48 +1,20 @@
 /**
- * CoAP (RFC 7252 §4.8) and NB-IoT timing of the ingress, with the derivations node-coap's own
- * `parameters.ts` uses. Every time the ingress waits for a device comes from here.
+ * The ingress's CoAP timing: its NB-IoT choices on top of RFC 7252's model (coap-timing.ts), and the
+ * hand-over to node-coap. Every time the ingress waits for a device comes from here.
  */
 import { parameters, updateTiming } from 'coap';
-
-export interface CoapTiming {
-  /** ACK_TIMEOUT: first retransmission after ACK_TIMEOUT × [1, ACK_RANDOM_FACTOR]. */
-  ackTimeoutMs: number;
-  ackRandomFactor: number;
-  /** MAX_RETRANSMIT: retransmissions of a CON before giving up. */
-  maxRetransmit: number;
-}
+import { type CoapTiming, maxTransmitSpanMs, maxTransmitWaitMs, RFC7252_TIMING } from './coap-timing.js';
 
 /**
  * RFC 7252's ACK_TIMEOUT 2 s and ACK_RANDOM_FACTOR 1.5, but MAX_RETRANSMIT 2 instead of 4: the
- * give-up time (MAX_TRANSMIT_WAIT below) is then 2 × (2³ − 1) × 1.5 = 21 s, inside the core's ack
+ * give-up time (MAX_TRANSMIT_WAIT, coap-timing.ts) is then 2 × (2³ − 1) × 1.5 = 21 s, inside the core's ack
  * deadline of a SENT command (CORE_DEFAULTS.ackTimeoutMs, 30 s). With 4 it would be 93 s, and the
  * sweeper would end the command in TIMEOUT while CoAP was still retransmitting it.
  */
 export const NB_IOT_TIMING: CoapTiming = { ackTimeoutMs: 2_000, ackRandomFactor: 1.5, maxRetransmit: 2 };
 
-/** RFC 7252 §4.8 defaults: what the ingress must assume of a device it knows nothing about. */
-export const RFC7252_TIMING: CoapTiming = { ackTimeoutMs: 2_000, ackRandomFactor: 1.5, maxRetransmit: 4 };
-
 /** LwM2M 1.0 §5.3.1: a registration without `lt` lives 86 400 s. */
 export const DEFAULT_LIFETIME_S = 86_400;
-
-/**
- * MAX_TRANSMIT_SPAN = ACK_TIMEOUT × (2^MAX_RETRANSMIT − 1) × ACK_RANDOM_FACTOR: from the first
- * transmission of a CON to its last retransmission. Also how long a peer may still retransmit a
- * request we have answered, hence the ingress's duplicate-detection window.
- */
-export function maxTransmitSpanMs(t: CoapTiming): number {
-  return t.ackTimeoutMs * (2 ** t.maxRetransmit - 1) * t.ackRandomFactor;
-}
-
-/**
- * MAX_TRANSMIT_WAIT = ACK_TIMEOUT × (2^(MAX_RETRANSMIT + 1) − 1) × ACK_RANDOM_FACTOR: from the first
- * transmission of a CON until the sender gives up waiting for its ACK. A command PUT not acknowledged
- * by then ends in TIMEOUT.
- */
-export function maxTransmitWaitMs(t: CoapTiming): number {
-  return t.ackTimeoutMs * (2 ** (t.maxRetransmit + 1) - 1) * t.ackRandomFactor;
-}
 
 /**
  * How long a request handler may take and still answer piggy-backed in the ACK: half of ACK_TIMEOUT,

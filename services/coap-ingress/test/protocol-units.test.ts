@@ -1,19 +1,12 @@
 import { candidateMid } from '@snooze/core';
 import { describe, expect, it } from 'vitest';
 import { toCoapError } from '../src/coap-errors.js';
+import { maxTransmitSpanMs, maxTransmitWaitMs, RFC7252_TIMING } from '../src/coap-timing.js';
 import { contentFormatOf } from '../src/codecs/content-format.js';
 import { loadIngressConfig } from '../src/config.js';
 import { routeOf } from '../src/demux.js';
 import { parseLinkFormat } from '../src/link-format.js';
-import {
-  DEDUPE_WINDOW_MS,
-  maxTransmitSpanMs,
-  maxTransmitWaitMs,
-  NB_IOT_TIMING,
-  piggybackWindowMs,
-  QUEUE_MODE_AWAKE_MS,
-  RFC7252_TIMING,
-} from '../src/parameters.js';
+import { DEDUPE_WINDOW_MS, NB_IOT_TIMING, piggybackWindowMs, QUEUE_MODE_AWAKE_MS } from '../src/parameters.js';
 import { encode, OPTION } from './raw-coap.js';
 
 describe('CoAP timing (parameters.ts)', () => {

@@ -9,27 +9,9 @@
  */
 import { randomInt } from 'node:crypto';
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { type CoapTiming, exchangeLifetimeMs } from '@snooze/coap-ingress/coap-timing';
 import { generate, type NamedOption, type Packet, type ParsedPacket, parse } from 'coap-packet';
 import { ReplyCache } from './reply-cache.js';
-
-export interface CoapTiming {
-  /** ACK_TIMEOUT: the first retransmission comes after ACK_TIMEOUT × [1, ACK_RANDOM_FACTOR]. */
-  ackTimeoutMs: number;
-  ackRandomFactor: number;
-  /** MAX_RETRANSMIT: retransmissions of a CON before giving up. */
-  maxRetransmit: number;
-}
-
-/** RFC 7252 §4.8: what devices in the field use, and the timing node-coap gave the simulator before. */
-export const RFC7252_TIMING: CoapTiming = { ackTimeoutMs: 2_000, ackRandomFactor: 1.5, maxRetransmit: 4 };
-
-/** RFC 7252 §4.8.2. */
-const MAX_LATENCY_MS = 100_000;
-
-/** EXCHANGE_LIFETIME = MAX_TRANSMIT_SPAN + 2 × MAX_LATENCY + PROCESSING_DELAY (= ACK_TIMEOUT). */
-function exchangeLifetimeMs(t: CoapTiming): number {
-  return t.ackTimeoutMs * (2 ** t.maxRetransmit - 1) * t.ackRandomFactor + 2 * MAX_LATENCY_MS + t.ackTimeoutMs;
-}
 
 export interface Peer {
   readonly address: string;

@@ -5,9 +5,10 @@
  * misbehave as real devices do.
  */
 import { EventEmitter } from 'node:events';
+import { type CoapTiming, RFC7252_TIMING } from '@snooze/coap-ingress/coap-timing';
 import type { NamedOption, ParsedPacket } from 'coap-packet';
 import { isUriPath, optionStrings, stringOption, stringOptions, uintOption, uintValue } from './coap-options.js';
-import { type CoapTiming, CoapTransport, type IncomingRequest, RFC7252_TIMING } from './coap-transport.js';
+import { CoapTransport, type IncomingRequest } from './coap-transport.js';
 import { ObservableResource } from './observable-resource.js';
 
 export type DeviceBehaviour =

@@ -8,7 +8,7 @@ import type { RedisKeys } from './keys.js';
 /**
  * How TypeScript calls the two delivery steps of the Lua library (`transition` and `takeNext` in
  * scripts.ts) and reads their replies. RedisStore uses them, and so do the registration store's
- * variants that give the command taken its mid in the same script (registrations/redis-mid-scripts.ts).
+ * variants that give the command taken its mid in the same script (registrations/redis-mids.ts).
  */
 
 /** A target status as the scripts take it: status, legal predecessors, placement, stamp field. */
