@@ -4,9 +4,12 @@ import { once } from 'node:events';
 /**
  * A server under test in its own process, so the load generator and the server do not share one event loop
  * (on a 2-core machine each gets a core). Started with node + tsx directly, stopped by its own PID.
+ * BENCH_PROFILE_DIR: each child writes a CPU profile there when it exits.
  */
 export async function startChild(script: string, env: Record<string, string>, readyUrl: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  const profileDir = process.env.BENCH_PROFILE_DIR;
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
