@@ -32,7 +32,7 @@ import { CodecError, resultOf, type Uplink } from './codecs/codec.js';
 import type { CoapEndpoint } from './endpoint.js';
 import type { IngressMetrics, Outcome } from './metrics.js';
 import type { HandOff, Presence } from './presence.js';
-import { type WriteTiming, writeCommand } from './resources/object19-write.js';
+import { writeCommand } from './resources/object19-write.js';
 import type { InFlight, Session, SessionTable } from './sessions.js';
 
 export type SendReason = 'wake' | 'immediate' | 'resend';
@@ -45,7 +45,6 @@ export interface DeliveryDeps {
   sessions: SessionTable;
   metrics: IngressMetrics;
   logger: Logger;
-  write: WriteTiming;
   queueModeAwakeMs: number;
   /** Finds or rebuilds the session of a device registered at this replica (hand-offs after a restart). */
   adopt(ref: CommandRef): Promise<Session | undefined>;
@@ -163,7 +162,7 @@ export class Delivery {
     metrics.commandsSent.inc({ reason });
     if (reason === 'wake' && session.wokeAt > 0) metrics.wakeToSend.observe((entry.sentAt - session.wokeAt) / 1000);
     const { address, port } = session.registration;
-    entry.cancelWrite = writeCommand(this.deps.endpoint, { address, port }, encoded, this.deps.write, {
+    entry.cancelWrite = writeCommand(this.deps.endpoint, { address, port }, encoded, {
       onDelivered: () => {
         if (session.inflight.get(command.commandId) !== entry) return;
         entry.stage = 'delivered';

@@ -1,17 +1,16 @@
 /**
- * One UDP socket, two node-coap roles. An NB-IoT device behind NAT only hears the address and port it
- * sent to, so the ingress must send its own requests (observe, command writes) from its listening
- * port. node-coap's Server and Agent can share a socket, but each parses every datagram and answers
- * what it does not understand in its own way (the Server replies 5.00 to garbage, to the wrong host).
- * This demultiplexer reads the 4-byte header once and hands requests to the Server, responses and
- * empty messages to the Agent, and drops what is malformed before either sees it.
+ * One UDP socket, two roles. An NB-IoT device behind NAT only hears the address and port it sent to,
+ * so the ingress must send its own requests (observe, command writes) from its listening port. Device
+ * requests go to node-coap's Server; responses and empty messages (ACK, RST) to the ingress's own
+ * message layer (transport/coap-transport.ts). This demultiplexer reads the 4-byte header once, hands
+ * each datagram to its role, and drops what is malformed before either sees it (node-coap's Server
+ * would answer garbage with 5.00, to the wrong host).
  */
 import type { RemoteInfo, Socket } from 'node:dgram';
 import { EventEmitter } from 'node:events';
 
 /** RFC 7252 §3: message types. */
 const CON = 0;
-const ACK = 2;
 
 export type Datagram = { message: Buffer; rinfo: RemoteInfo };
 export type Route = 'request' | 'response' | 'malformed';
@@ -29,85 +28,43 @@ export function routeOf(message: Buffer): Route {
   return 'malformed';
 }
 
-/** A socket as node-coap sees it: messages of one route only; sending goes to the shared socket. */
-class RoleSocket extends EventEmitter {
-  readonly type: string;
-
+/** A socket as node-coap's Server sees it: requests only; sending goes to the shared socket. */
+class ServerSocket extends EventEmitter {
   constructor(private readonly socket: Socket) {
     super();
-    // node-coap's Agent reads the socket type; dgram sockets have it at run time, untyped.
-    this.type = (socket as unknown as { type?: string }).type ?? 'udp4';
   }
 
   send(...args: unknown[]): void {
     (this.socket.send as (...a: unknown[]) => void)(...args);
   }
 
-  /** node-coap's Agent asks for it on every datagram; it never changes once bound (a syscall saved each time). */
-  private bound: ReturnType<Socket['address']> | undefined;
-
   address(): ReturnType<Socket['address']> {
-    this.bound ??= this.socket.address();
-    return this.bound;
+    return this.socket.address();
   }
 }
 
-/**
- * node-coap's Agent looks every incoming message up by message id first, whoever sent it, and only
- * then by token. Right for ACK and RST (they carry the id of our CON), wrong for a CON or NON response
- * (a notification): its message id is the device's own, and when it equals the id of any request the
- * Agent still has outstanding (to any device) the notification is routed there, fails the token check
- * and is dropped, after being acknowledged. With thousands of devices that is a fraction of a percent
- * to several percent of all command results. The guard hides such an entry while the Agent handles the
- * message, so matching falls through to the token (RFC 7252 §5.3.2).
- */
-export type MessageIdGuard = (messageId: number) => (() => void) | undefined;
+export interface DemuxRoutes {
+  /** Responses, ACKs and RSTs: the answers to the ingress's own requests. */
+  onResponse(message: Buffer, rinfo: RemoteInfo): void;
+  onMalformed(datagram: Datagram): void;
+}
 
 export interface Demux {
   /** Give to `server.listen(...)`. */
   readonly server: EventEmitter;
-  /** Give to `new Agent({ socket })`. */
-  readonly agent: EventEmitter;
-  /** Set once the Agent exists (see MessageIdGuard). */
-  guardMessageIds(guard: MessageIdGuard): void;
-  /** Calls `onAck` once when the empty ACK (or RST) of our CON with this message id arrives. */
-  watchAck(messageId: number, onAck: (reset: boolean) => void): void;
-  unwatchAck(messageId: number): void;
   close(): void;
 }
 
-export function createDemux(socket: Socket, onMalformed: (datagram: Datagram) => void): Demux {
-  const server = new RoleSocket(socket);
-  const agent = new RoleSocket(socket);
-  const ackWatchers = new Map<number, (reset: boolean) => void>();
-  let guard: MessageIdGuard | undefined;
+export function createDemux(socket: Socket, routes: DemuxRoutes): Demux {
+  const server = new ServerSocket(socket);
   const onMessage = (message: Buffer, rinfo: RemoteInfo): void => {
     const route = routeOf(message);
-    if (route === 'request') {
-      server.emit('message', message, rinfo);
-      return;
-    }
-    if (route === 'malformed') {
-      onMalformed({ message, rinfo });
+    if (route === 'request') server.emit('message', message, rinfo);
+    else if (route === 'response') routes.onResponse(message, rinfo);
+    else {
+      routes.onMalformed({ message, rinfo });
       rejectIfConfirmable(socket, message, rinfo);
-      return;
     }
-    const type = ((message[0] as number) >> 4) & 0x03;
-    if (message[1] === 0 && type >= ACK && ackWatchers.size > 0) {
-      const messageId = message.readUInt16BE(2);
-      const watcher = ackWatchers.get(messageId);
-      if (watcher) {
-        ackWatchers.delete(messageId);
-        watcher(type !== ACK);
-      }
-    }
-    if (type < ACK && guard) {
-      const restore = guard(message.readUInt16BE(2));
-      agent.emit('message', message, rinfo);
-      restore?.();
-      return;
-    }
-    agent.emit('message', message, rinfo);
   };
   const onError = (error: Error): void => {
     server.emit('error', error);
@@ -116,16 +73,9 @@ export function createDemux(socket: Socket, onMalformed: (datagram: Datagram) =>
   socket.on('error', onError);
   return {
     server,
-    agent,
-    guardMessageIds: (messageIdGuard) => {
-      guard = messageIdGuard;
-    },
-    watchAck: (messageId, onAck) => ackWatchers.set(messageId, onAck),
-    unwatchAck: (messageId) => ackWatchers.delete(messageId),
     close: () => {
       socket.off('message', onMessage);
       socket.off('error', onError);
-      ackWatchers.clear();
     },
   };
 }

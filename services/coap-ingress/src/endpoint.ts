@@ -1,11 +1,20 @@
 /**
  * The ingress's CoAP endpoint: one UDP socket on COAP_PORT that serves device requests (node-coap
- * Server) and sends the ingress's own requests to devices (node-coap Agent) from the same port.
+ * Server) and sends the ingress's own requests to devices (its message layer, transport/) from the
+ * same port.
  */
 import { createSocket, type Socket } from 'node:dgram';
-import { Agent, type CoapRequestParams, type IncomingMessage, type OutgoingMessage, Server } from 'coap';
+import { type IncomingMessage, type OutgoingMessage, Server } from 'coap';
 import { type CoapError, toCoapError } from './coap-errors.js';
+import { type CoapTiming, maxTransmitWaitMs } from './coap-timing.js';
 import { createDemux, type Datagram, type Demux } from './demux.js';
+import {
+  CoapTransport,
+  type OnAnswer,
+  type OutgoingMessage as OutgoingCoapMessage,
+  type Peer,
+  type RequestHooks,
+} from './transport/coap-transport.js';
 
 export type RequestHandler = (req: IncomingMessage, res: OutgoingMessage) => Promise<void>;
 
@@ -14,8 +23,10 @@ export interface EndpointOptions {
   port: number;
   piggybackMs: number;
   recvBufferBytes: number;
-  /** How long a request's message id is remembered against duplicates (≥ the peer's MAX_TRANSMIT_SPAN). */
+  /** How long a message id is remembered against duplicates (≥ the peer's MAX_TRANSMIT_SPAN). */
   dedupeWindowMs: number;
+  /** Retransmission of the ingress's own CONs. */
+  timing: CoapTiming;
   handler: RequestHandler;
   onMalformed: (datagram: Datagram) => void;
   onDuplicate: () => void;
@@ -53,13 +64,19 @@ class RecentIds {
 }
 
 export class CoapEndpoint {
+  /** MAX_TRANSMIT_WAIT of our CONs: after it, a CON that got no ACK never will. */
+  readonly giveUpMs: number;
+
   private constructor(
     readonly socket: Socket,
     private readonly server: Server,
-    readonly agent: Agent,
+    private readonly transport: CoapTransport,
     private readonly demux: Demux,
     private readonly recent: RecentIds,
-  ) {}
+    timing: CoapTiming,
+  ) {
+    this.giveUpMs = maxTransmitWaitMs(timing);
+  }
 
   static async open(options: EndpointOptions): Promise<CoapEndpoint> {
     const socket = createSocket({
@@ -73,22 +90,23 @@ export class CoapEndpoint {
         resolve();
       });
     });
-    const demux = createDemux(socket, options.onMalformed);
-    const server = new Server({ piggybackReplyMs: options.piggybackMs });
-    const agent = new Agent({ socket: demux.agent as unknown as Socket });
-    // The Agent's map of outstanding requests by message id (internal to node-coap, see MessageIdGuard).
-    const internals = agent as unknown as { _msgIdToReq: Map<number, unknown> };
-    demux.guardMessageIds((messageId) => {
-      const outstanding = internals._msgIdToReq;
-      const request = outstanding.get(messageId);
-      if (request === undefined) return undefined;
-      outstanding.delete(messageId);
-      return () => outstanding.set(messageId, request);
+    const transport = new CoapTransport(
+      // The socket is the endpoint's: the transport only sends on it.
+      { send: (datagram, peer) => socket.send(datagram, peer.port, peer.address), close: () => {} },
+      options.timing,
+      // Device requests never reach the transport (the demux gives them to the Server), and an RST
+      // to a CON of ours settles that CON; others (to an ACK we sent) need nothing.
+      { onRequest: () => {}, onReset: () => {} },
+      { dedupeWindowMs: options.dedupeWindowMs },
+    );
+    const demux = createDemux(socket, {
+      onResponse: (message, rinfo) => transport.receive(message, rinfo),
+      onMalformed: options.onMalformed,
     });
+    const server = new Server({ piggybackReplyMs: options.piggybackMs });
     const recent = new RecentIds(options.dedupeWindowMs);
     // Errors on a UDP socket (ICMP unreachable from a device that went away) must not kill the process.
     server.on('error', () => {});
-    agent.on('error', () => {});
     server.on('request', (req: IncomingMessage, res: OutgoingMessage) => {
       // node-coap answers a retransmission from its response cache once the first copy was answered;
       // one that arrives while the first is still being handled reaches us and is dropped here.
@@ -104,30 +122,27 @@ export class CoapEndpoint {
       });
     });
     server.listen(demux.server);
-    return new CoapEndpoint(socket, server, agent, demux, recent);
+    return new CoapEndpoint(socket, server, transport, demux, recent, options.timing);
   }
 
   get port(): number {
     return this.socket.address().port;
   }
 
-  request(params: CoapRequestParams): OutgoingMessage {
-    return this.agent.request(params);
+  /** A CON request to a device, retransmitted until MAX_TRANSMIT_WAIT; returns a function that forgets it. */
+  request(peer: Peer, message: OutgoingCoapMessage, onAnswer: OnAnswer, hooks?: RequestHooks): () => void {
+    return this.transport.request(peer, message, this.giveUpMs, onAnswer, hooks);
   }
 
-  watchAck(messageId: number, onAck: (reset: boolean) => void): void {
-    this.demux.watchAck(messageId, onAck);
-  }
-
-  unwatchAck(messageId: number): void {
-    this.demux.unwatchAck(messageId);
+  /** A CON observe request to a device (see CoapTransport.observe); returns a function that ends it. */
+  observe(peer: Peer, message: OutgoingCoapMessage, onResponse: OnAnswer): () => void {
+    return this.transport.observe(peer, message, this.giveUpMs, onResponse);
   }
 
   async close(): Promise<void> {
     this.recent.close();
     this.server.close();
-    // With a socket of its own choosing the Agent never calls back from close(): it only aborts.
-    this.agent.close();
+    this.transport.close();
     this.demux.close();
     await new Promise<void>((resolve) => this.socket.close(() => resolve()));
   }

@@ -133,6 +133,7 @@ class Ingress implements RegistrationEvents {
       piggybackMs: config.piggybackMs,
       recvBufferBytes: config.recvBufferBytes,
       dedupeWindowMs: DEDUPE_WINDOW_MS,
+      timing: config.timing,
       handler: async (req, res) => {
         const path = req.url.split('?', 1)[0]?.split('/').filter(Boolean) ?? [];
         if (path[0] !== REGISTRATION_PATH) throw new CoapError('NOT_FOUND', 'No such resource.');
@@ -159,7 +160,6 @@ class Ingress implements RegistrationEvents {
       sessions: this.sessions,
       metrics,
       logger,
-      write: { maxRetransmit: config.timing.maxRetransmit, giveUpMs: maxTransmitWaitMs(config.timing) },
       queueModeAwakeMs: config.queueModeAwakeMs,
       adopt: (ref) => this.adopt(ref),
     });

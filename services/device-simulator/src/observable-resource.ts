@@ -3,8 +3,7 @@
  * last GET with Observe: 0), notifications CON or NON with increasing sequence numbers, and
  * notifications made while nobody observes kept for the next observer.
  */
-import { uintOption } from './coap-options.js';
-import type { CoapTransport, IncomingRequest, Peer } from './coap-transport.js';
+import { type CoapTransport, type IncomingRequest, type Peer, uintOption } from '@snooze/coap-ingress/transport';
 
 const CONTENT = '2.05';
 /** RFC 7641 §4.4: sequence numbers are 24 bits. */

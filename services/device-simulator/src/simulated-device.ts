@@ -6,9 +6,17 @@
  */
 import { EventEmitter } from 'node:events';
 import { type CoapTiming, RFC7252_TIMING } from '@snooze/coap-ingress/coap-timing';
+import {
+  type IncomingRequest,
+  isUriPath,
+  optionStrings,
+  stringOption,
+  stringOptions,
+  UdpCoapTransport,
+  uintOption,
+  uintValue,
+} from '@snooze/coap-ingress/transport';
 import type { NamedOption, ParsedPacket } from 'coap-packet';
-import { isUriPath, optionStrings, stringOption, stringOptions, uintOption, uintValue } from './coap-options.js';
-import { CoapTransport, type IncomingRequest } from './coap-transport.js';
 import { ObservableResource } from './observable-resource.js';
 
 export type DeviceBehaviour =
@@ -112,7 +120,7 @@ export class SimulatedDevice extends EventEmitter {
   registrationId: string | undefined;
   /** performance.now() of the last register/update sent: the wake-up. */
   wokeAt = 0;
-  private transport!: CoapTransport;
+  private transport!: UdpCoapTransport;
   private readonly uplink = new ObservableResource();
   /** Results by mid: a repeated write is acknowledged and answered again, not executed twice. */
   private readonly results = new Map<number, { payload: Buffer; contentFormat: number } | null>();
@@ -237,7 +245,7 @@ export class SimulatedDevice extends EventEmitter {
   }
 
   private async bind(): Promise<void> {
-    this.transport = await CoapTransport.open('127.0.0.1', this.options.timing, {
+    this.transport = await UdpCoapTransport.open('127.0.0.1', this.options.timing, {
       onRequest: (request) => this.serve(request),
       onReset: (messageId, peer) => this.uplink.onReset(messageId, peer),
     });

@@ -2,15 +2,16 @@
  * Uplink: the ingress observes `/19/0/0` (object 19 instance 0 = upstream) right after a device
  * registers, with `GET` + `Observe: 0` sent from the listening port; every notification on that
  * observation (2.05, CON or NON, the observe's token) is a device message: a command result or data.
- * node-coap's Agent acknowledges CON notifications and answers notifications of a closed observation
+ * The message layer acknowledges CON notifications and answers notifications of a closed observation
  * with RST, which tells the device to stop.
  */
-import type { IncomingMessage, ObserveReadStream } from 'coap';
-import { contentFormatOf } from '../codecs/content-format.js';
+import type { ParsedPacket } from 'coap-packet';
 import type { CoapEndpoint } from '../endpoint.js';
-import type { WriteTarget } from './object19-write.js';
+import { stringOptions, uintOption, uintValue } from '../transport/coap-options.js';
+import type { Peer } from '../transport/coap-transport.js';
 
-export const UPLINK_PATH = '/19/0/0';
+const UPLINK_SEGMENTS = ['19', '0', '0'];
+export const UPLINK_PATH = `/${UPLINK_SEGMENTS.join('/')}`;
 
 export interface Observation {
   /** Forgets the observation; later notifications on it are answered with RST. */
@@ -22,48 +23,54 @@ export interface ObserveCallbacks {
   onFailed(reason: string): void;
 }
 
-export function observeUplink(endpoint: CoapEndpoint, target: WriteTarget, callbacks: ObserveCallbacks): Observation {
-  const req = endpoint.request({
-    hostname: target.address,
-    port: target.port,
-    method: 'GET',
-    pathname: UPLINK_PATH,
-    observe: true,
-    confirmable: true,
-  });
-  let stream: ObserveReadStream | undefined;
-  let answered = false;
+/**
+ * RFC 7641 §3.4: a notification is fresh when its sequence number is ahead of the last one's (24-bit
+ * serial arithmetic) or the last one is older than 128 s; a stale one arrived out of order and is dropped.
+ */
+class Freshness {
+  private last: number | undefined;
+  private lastAt = 0;
+
+  accept(sequence: number, now: number): boolean {
+    const ahead = this.last === undefined ? 1 : (sequence - this.last) & 0xffffff;
+    if (!((ahead > 0 && ahead < 1 << 23) || now - this.lastAt > 128_000)) return false;
+    this.last = sequence;
+    this.lastAt = now;
+    return true;
+  }
+}
+
+export function observeUplink(endpoint: CoapEndpoint, target: Peer, callbacks: ObserveCallbacks): Observation {
+  const freshness = new Freshness();
   let closed = false;
-  req.on('response', (res: IncomingMessage) => {
-    answered = true;
-    if (!res.code.startsWith('2.') || typeof (res as ObserveReadStream).close !== 'function') {
-      callbacks.onFailed(`observe answered ${res.code}`);
+  const onResponse = (response: ParsedPacket | undefined): void => {
+    if (closed) return;
+    if (!response) {
+      callbacks.onFailed('observe not answered');
       return;
     }
-    const observeStream = res as ObserveReadStream;
-    if (closed) {
-      observeStream.close();
+    const sequence = uintValue(response, 'Observe');
+    if (response.reset || !response.code.startsWith('2.') || sequence === undefined) {
+      closed = true;
+      callbacks.onFailed(`observe answered ${response.reset ? 'RST' : response.code}`);
       return;
     }
-    stream = observeStream;
     // Every item counts, the first too: it is normally the answer to the GET (the resource's current
-    // value, empty when the device has reported nothing), but when that answer is lost the first item
-    // node-coap hands over is the next notification, which may carry a command result. A repeated old
-    // value is harmless (data only wakes the queue; a result of a finished command changes nothing).
-    observeStream.on('data', (payload: Buffer) => {
-      if (payload.length > 0)
-        callbacks.onNotification(payload, contentFormatOf(observeStream.headers['Content-Format']));
-    });
-  });
-  req.on('error', (error: Error) => callbacks.onFailed(error.message));
-  req.on('timeout', () => callbacks.onFailed('observe not answered'));
-  req.end();
+    // value, empty when the device has reported nothing), but when that answer is lost the first one
+    // that arrives is the next notification, which may carry a command result. A repeated old value
+    // is harmless (data only wakes the queue; a result of a finished command changes nothing).
+    if (!freshness.accept(sequence, Date.now()) || response.payload.length === 0) return;
+    callbacks.onNotification(response.payload, uintValue(response, 'Content-Format'));
+  };
+  const stop = endpoint.observe(
+    target,
+    { code: 'GET', options: [uintOption('Observe', 0), ...stringOptions('Uri-Path', UPLINK_SEGMENTS)] },
+    onResponse,
+  );
   return {
     close() {
-      if (closed) return;
       closed = true;
-      if (stream) stream.close();
-      else if (!answered) endpoint.agent.abort(req);
+      stop();
     },
   };
 }

@@ -1,13 +1,11 @@
 /**
- * Deduplication of received confirmable messages (RFC 7252 §4.5): the answer given to each, kept for
- * EXCHANGE_LIFETIME, so a retransmission (its sender missed our answer) gets the same answer again and
- * is not processed twice.
+ * Deduplication of received confirmable messages (RFC 7252 §4.5): the answer given to each, kept as long
+ * as its sender may retransmit (the transport's dedupe window), so a retransmission (its sender missed
+ * our answer) gets the same answer again and is not processed twice.
  */
 import type { Peer } from './coap-transport.js';
 
 interface Entry {
-  address: string;
-  port: number;
   token: Buffer;
   reply: Buffer;
   expiresAt: number;
@@ -15,13 +13,13 @@ interface Entry {
 
 const PRUNE_AT = 16;
 
-function keyOf(peer: Peer, messageId: number): number {
-  return (peer.port & 0x7fff) * 0x10000 + messageId;
+/** Message ids are per sender: the ingress's cache holds those of thousands of devices. */
+function keyOf(peer: Peer, messageId: number): string {
+  return `${peer.address}:${peer.port}/${messageId}`;
 }
 
 export class ReplyCache {
-  /** By message id and the port's low 15 bits: a small integer key, no heap number to hash; the rest is checked on a hit. */
-  private readonly entries = new Map<number, Entry>();
+  private readonly entries = new Map<string, Entry>();
 
   constructor(private readonly lifetimeMs: number) {}
 
@@ -29,8 +27,7 @@ export class ReplyCache {
     const entry = this.entries.get(keyOf(peer, messageId));
     // The token too: the ingress numbers the requests to all its devices with one 16-bit counter, so a
     // new request may reuse an id within the lifetime; a retransmission is the same message, token and all.
-    if (!entry || entry.port !== peer.port || entry.address !== peer.address || !entry.token.equals(token))
-      return undefined;
+    if (!entry?.token.equals(token)) return undefined;
     return entry.expiresAt > performance.now() ? entry.reply : undefined;
   }
 
@@ -47,7 +44,7 @@ export class ReplyCache {
     }
     const key = keyOf(peer, messageId);
     this.entries.delete(key);
-    this.entries.set(key, { address: peer.address, port: peer.port, token, reply, expiresAt: now + this.lifetimeMs });
+    this.entries.set(key, { token, reply, expiresAt: now + this.lifetimeMs });
   }
 
   clear(): void {

@@ -1,0 +1,2 @@
+export * from './coap-options.js';
+export * from './coap-transport.js';
