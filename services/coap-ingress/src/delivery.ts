@@ -61,6 +61,9 @@ type EndingChange = (options: DeliveryStepOptions) => Promise<TransitionOutcome>
 
 const BRIEF = { brief: true } as const;
 
+/** The mid of a claimed command whose mid is still being assigned: no device sends it (mids are 1..65535). */
+const NO_MID = -1;
+
 export class Delivery {
   private readonly midTtlMs: number;
   /** Takes give their command its mid in the same store round trip. */
@@ -144,21 +147,27 @@ export class Delivery {
     const { service, registrations, metrics } = this.deps;
     const ref: CommandRef = { ...session.ref, commandId: command.commandId };
     if (session.inflight.has(command.commandId)) return;
-    const mid =
-      assigned ??
-      (await registrations.assignMid(session.ref, command.commandId, candidateMid(command.commandId), this.midTtlMs));
+    // Claimed before any await: a hand-off and a recovery of the same command must not both write it.
+    const entry: InFlight = { commandId: command.commandId, mid: assigned ?? NO_MID, stage: 'sent', sentAt: 0 };
+    session.inflight.set(command.commandId, entry);
     let encoded: ReturnType<Session['codec']['encode']>;
     try {
-      encoded = session.codec.encode(command, mid);
+      if (assigned === undefined) {
+        const candidate = candidateMid(command.commandId);
+        entry.mid = await registrations.assignMid(session.ref, command.commandId, candidate, this.midTtlMs);
+        // Abandoned meanwhile (the device moved, the ingress closes): the claim is no longer ours.
+        if (session.inflight.get(command.commandId) !== entry) return;
+      }
+      encoded = session.codec.encode(command, entry.mid);
     } catch (error) {
+      if (session.inflight.get(command.commandId) === entry) session.inflight.delete(command.commandId);
       if (!(error instanceof CodecError)) throw error;
       await this.transition(service.recordResult(ref, false, { error: 'CODEC', message: error.message }, BRIEF));
       metrics.outcomes.inc({ outcome: 'failed' });
       session.pumpAgain = true;
       return;
     }
-    const entry: InFlight = { commandId: command.commandId, mid, stage: 'sent', sentAt: Date.now() };
-    session.inflight.set(command.commandId, entry);
+    entry.sentAt = Date.now();
     metrics.commandsSent.inc({ reason });
     if (reason === 'wake' && session.wokeAt > 0) metrics.wakeToSend.observe((entry.sentAt - session.wokeAt) / 1000);
     const { address, port } = session.registration;

@@ -3,6 +3,7 @@
  * several replicas, expiry with no sweeper, duplicates, malformed datagrams, observations that must go,
  * queue mode.
  */
+import { CommandService } from '@snooze/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { delayCommand, PROJECT, type Stack, sleep, startStack } from './harness.js';
 import { codeOf, encode, OPTION, rawSocket } from './raw-coap.js';
@@ -146,6 +147,26 @@ describe('resilience (Redis)', () => {
     // Deleted for good: a cached answer no longer registers anything.
     await stack.service.deleteDevice(again);
     expect((await sim.register()).code).toBe('4.03');
+  });
+
+  it('an immediate command handed off twice at once is written once', async () => {
+    stack = await startStack({ redis: true });
+    await stack.startIngress();
+    const device = await stack.provision('handoff-twice');
+    const sim = await stack.device({ nodeId: 'handoff-twice' });
+    await sim.register();
+    await until(() => sim.observed);
+    // SENT without its hand-off yet, so that both hand-offs below reach the ingress together: the second
+    // (a retry, a duplicated message) arrives while the first waits for its mid.
+    const withheld = new CommandService({
+      store: stack.runtime.store,
+      delivery: { isAwake: async () => true, handOff: async () => {} },
+    });
+    const command = await withheld.createCommand({ ...delayCommand(device.deviceId), sendStrategy: 'immediately' });
+    await Promise.all([stack.runtime.delivery.handOff(command), stack.runtime.delivery.handOff(command)]);
+    await stack.waitForStatus(command, 'SUCCESSFUL');
+    await sleep(100);
+    expect(sim.writeMids).toHaveLength(1);
   });
 
   it('a duplicated CON (same message id) is processed once', async () => {
