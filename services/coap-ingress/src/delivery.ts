@@ -31,6 +31,7 @@ import type { Logger } from 'pino';
 import { CodecError, resultOf, type Uplink } from './codecs/codec.js';
 import type { CoapEndpoint } from './endpoint.js';
 import type { IngressMetrics, Outcome } from './metrics.js';
+import { presenceRefreshSlackMs } from './parameters.js';
 import type { HandOff, Presence } from './presence.js';
 import { writeCommand } from './resources/object19-write.js';
 import type { InFlight, Session, SessionTable } from './sessions.js';
@@ -81,18 +82,27 @@ export class Delivery {
     this.pump(session);
   }
 
-  /** Queue mode: a device listens for a while after each of its messages. */
+  /**
+   * Queue mode: a device listens for a while after each of its messages, and its presence in the store
+   * (what the dispatcher's immediate strategy reads) follows, unless the message was a registration,
+   * which set it itself. A refresh within the slack of the last one is skipped: a wake-up with its
+   * command and result is then one store write cheaper, and the store may end the window up to the
+   * slack early (an immediate command then FAILs rather than going to a device that may be asleep).
+   */
   private touch(session: Session, now: number, refreshPresence: boolean): void {
     session.wokeAt = now;
-    if (session.queueMode) {
-      session.awakeUntil = now + this.deps.queueModeAwakeMs;
-      if (refreshPresence) {
-        const ttl = presenceTtlMs(session.registration, this.deps.queueModeAwakeMs);
-        this.deps.presence
-          .awake(session.ref, ttl)
-          .catch((err) => this.deps.logger.warn({ err }, 'presence refresh failed'));
-      }
+    if (!session.queueMode) return;
+    session.awakeUntil = now + this.deps.queueModeAwakeMs;
+    if (!refreshPresence) {
+      session.presenceAt = now;
+      return;
     }
+    if (now - session.presenceAt < presenceRefreshSlackMs(this.deps.queueModeAwakeMs)) return;
+    session.presenceAt = now;
+    const ttl = presenceTtlMs(session.registration, this.deps.queueModeAwakeMs);
+    this.deps.presence
+      .awake(session.ref, ttl)
+      .catch((err) => this.deps.logger.warn({ err }, 'presence refresh failed'));
   }
 
   /** Takes the device's next command unless one is in flight; never runs twice at once per device. */

@@ -32,6 +32,14 @@ export function piggybackWindowMs(t: CoapTiming): number {
 export const QUEUE_MODE_AWAKE_MS = maxTransmitWaitMs(RFC7252_TIMING);
 
 /**
+ * A queue-mode device's presence is extended after each of its messages, but at most once per this
+ * slack: a tenth of the awake window, and no more than 2 s (2 % of the default 93 s window).
+ */
+export function presenceRefreshSlackMs(queueModeAwakeMs: number): number {
+  return Math.min(2_000, queueModeAwakeMs / 10);
+}
+
+/**
  * A device retransmits a request for up to its MAX_TRANSMIT_SPAN (45 s with RFC 7252's defaults): the
  * ingress remembers request message ids at least that long to process each request once.
  */

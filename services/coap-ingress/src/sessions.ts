@@ -27,6 +27,8 @@ export class Session {
   awakeUntil = 0;
   /** When the device's last message arrived, for the wake-to-command metric. */
   wokeAt = 0;
+  /** When the device's presence in the store was last set (queue mode). */
+  presenceAt = 0;
   lifetimeTimer: NodeJS.Timeout | undefined;
   /**
    * Serial delivery: one take at a time per device (a takeNext, or the take that goes with a result or

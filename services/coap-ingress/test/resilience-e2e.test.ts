@@ -266,6 +266,22 @@ describe('resilience (Redis)', () => {
     await stack.waitForStatus(cached, 'SUCCESSFUL');
   });
 
+  it('queue mode (UQ): the store sees the device awake for the window after its last message', async () => {
+    stack = await startStack({ redis: true });
+    await stack.startIngress({ queueModeAwakeMs: 1_000 });
+    const device = await stack.provision('queue-presence');
+    const sim = await stack.device({ nodeId: 'queue-presence', binding: 'UQ' });
+    await sim.register();
+    await until(() => sim.observed);
+    await sleep(500);
+    sim.sendData({ meter: 1 });
+    await sleep(700);
+    // 1.2 s after the registration, 0.7 s after the data: inside the window the data opened.
+    expect(await stack.runtime.delivery.isAwake(device)).toBe(true);
+    await sleep(600);
+    expect(await stack.runtime.delivery.isAwake(device)).toBe(false);
+  });
+
   it("a notification whose message id equals one of the ingress's outstanding requests still arrives", async () => {
     stack = await startStack({ redis: true });
     const ingress = await stack.startIngress();
