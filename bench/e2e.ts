@@ -189,19 +189,23 @@ const ingress = await startIngress({
   logger,
 });
 
+/** A command in none of these may still move: its result may still come, or its deadline end it. */
+const FINAL = new Set(['SUCCESSFUL', 'FAILED', 'TIMEOUT', 'EXPIRED']);
+
 /**
- * Command statuses once all are SUCCESSFUL or they stop changing for longer than a CoAP retransmission
- * (a write whose ACK was lost is repeated after ACK_TIMEOUT, and the device answers again).
+ * Command statuses once every command is final, or they stopped changing for longer than the result
+ * deadline (a device's result that an overflowing receive buffer dropped comes back with the device's
+ * CoAP retransmissions, seconds apart; one that never comes ends in TIMEOUT at that deadline).
  */
 async function settledStatuses(commands: CommandRef[]): Promise<(string | undefined)[]> {
   let previous = '';
   let unchangedSince = performance.now();
   for (;;) {
     const statuses = await pooled(commands, 200, async (ref) => (await runtime.store.getCommand(ref))?.status);
-    if (statuses.every((status) => status === 'SUCCESSFUL')) return statuses;
+    if (statuses.every((status) => status !== undefined && FINAL.has(status))) return statuses;
     const key = statuses.join();
     if (key !== previous) unchangedSince = performance.now();
-    else if (performance.now() - unchangedSince > 8_000) return statuses;
+    else if (performance.now() - unchangedSince > service.resultTimeoutMs + 5_000) return statuses;
     previous = key;
     await new Promise((resolve) => setTimeout(resolve, 1_000));
   }
