@@ -1,8 +1,9 @@
 /**
  * `npm run bench:api`: CreateAsyncCommand throughput and latency of the dispatcher on real Redis, against a
  * bare fastify hello world measured in the same run on the same machine; then Redis memory per PENDING
- * command. The same dispatcher on its embedded store is measured too: the HTTP layer alone (auth, the
- * spec's validation, serialization), so the report shows which part of the gap to the baseline is Redis's.
+ * command. Measured beside them, so the report shows where the gap to the baseline comes from: the floor of
+ * the issue's stack (bench/support/floor-server.ts: fastify + openapi-glue + the spec's validation, without
+ * and with one Redis script call per create) and the dispatcher on its embedded store (no Redis).
  * Writes bench/results/api.{json,md}.
  */
 import { randomUUID } from 'node:crypto';
