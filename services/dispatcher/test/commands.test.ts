@@ -1,5 +1,6 @@
+import { Agent, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDevice, PROJECT, STORE_KINDS, startTestDispatcher, type TestDispatcher } from './harness.js';
+import { addDevice, PROJECT, STORE_KINDS, startTestDispatcher, type TestDispatcher, TOKEN } from './harness.js';
 
 const ON = { service_id: 'Switch', command_name: 'ON_OFF', paras: { value: 'ON' } };
 
@@ -96,6 +97,21 @@ describe.each(STORE_KINDS)('async commands over HTTP (%s store)', (kind) => {
     expect(body.status).toBe(413);
   });
 
+  it('answers an over-limit body with 413 on a connection that stays usable, not with a reset', async () => {
+    const device = await addDevice(t.api);
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const url = new URL(`/v5/iot/${PROJECT}/devices/${device}/async-commands`, t.dispatcher.url);
+      const tooLarge = await post(agent, url, ' '.repeat(400 * 1024));
+      expect(tooLarge.status).toBe(413);
+      expect(tooLarge.connection).not.toBe('close');
+      const next = await post(agent, url, JSON.stringify({ paras: {}, send_strategy: 'delay' }));
+      expect(next).toMatchObject({ status: 200, reusedSocket: true });
+    } finally {
+      agent.destroy();
+    }
+  });
+
   it('pages the queue newest first with marker and offset', async () => {
     const device = await addDevice(t.api);
     const ids: string[] = [];
@@ -183,3 +199,25 @@ describe.each(STORE_KINDS)('async commands over HTTP (%s store)', (kind) => {
     expect(count.body.count).toBe(1);
   });
 });
+
+/** A POST on a keep-alive agent: the status, the Connection header and whether the socket was reused. */
+function post(
+  agent: Agent,
+  url: URL,
+  body: string,
+): Promise<{ status: number; connection: string | undefined; reusedSocket: boolean }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'x-auth-token': TOKEN } },
+      (res) => {
+        res.resume();
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, reusedSocket: req.reusedSocket }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}

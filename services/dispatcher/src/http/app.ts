@@ -5,7 +5,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AppError, LIMITS } from '@snooze/core';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
 import openapiGlue from 'fastify-openapi-glue';
 import { type Authenticator, authorizeProject, type Identity } from '../auth/index.js';
 import type { DispatcherMetrics } from '../metrics.js';
@@ -76,6 +82,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
     if (String(reply.getHeader('content-type') ?? '').startsWith('application/json')) {
       void reply.header('content-type', 'application/json');
     }
+    keepConnectionToDrain(request, reply, options.bodyLimitBytes);
     done(null, payload);
   });
   app.addHook('preValidation', (request, _reply, done) => {
@@ -96,6 +103,23 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   });
   return app;
 }
+
+/**
+ * fastify closes the connection after refusing a body it did not read (413 over the body limit). A socket
+ * closed with the client's body still in its receive buffer makes the kernel send a reset, which can reach
+ * the client before the answer: it sees a broken connection instead of the 413 (seen in CI under load).
+ * A body of bounded declared length is read off the wire instead (Node discards the rest of an unread
+ * request before it parses the next one), so the answer arrives and the connection stays usable; a larger
+ * or undeclared one is still cut off.
+ */
+function keepConnectionToDrain(request: FastifyRequest, reply: FastifyReply, bodyLimitBytes: number): void {
+  if (reply.statusCode !== 413 || reply.getHeader('connection') !== 'close') return;
+  const declared = Number(request.headers['content-length']);
+  if (Number.isInteger(declared) && declared <= DRAINED_BODY_LIMITS * bodyLimitBytes) reply.removeHeader('connection');
+}
+
+/** Refused bodies up to this many body limits are drained rather than cut off. */
+const DRAINED_BODY_LIMITS = 4;
 
 /**
  * JSON bodies are kept as bytes until the request is authenticated: the AK/SK signature covers the raw
