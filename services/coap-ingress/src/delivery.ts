@@ -28,13 +28,14 @@ import {
   type TransitionOutcome,
 } from '@snooze/core';
 import type { Logger } from 'pino';
-import { CodecError, resultOf, type Uplink } from './codecs/codec.js';
+import { CodecError, type EncodedCommand, resultOf, type Uplink } from './codecs/codec.js';
 import type { CoapEndpoint } from './endpoint.js';
 import type { IngressMetrics, Outcome } from './metrics.js';
 import { presenceRefreshSlackMs } from './parameters.js';
 import type { HandOff, Presence } from './presence.js';
 import { writeCommand } from './resources/object19-write.js';
 import type { InFlight, Session, SessionTable } from './sessions.js';
+import { MessageTooLargeError } from './transport/coap-transport.js';
 
 export type SendReason = 'wake' | 'immediate' | 'resend';
 
@@ -160,7 +161,6 @@ export class Delivery {
     // Claimed before any await: a hand-off and a recovery of the same command must not both write it.
     const entry: InFlight = { commandId: command.commandId, mid: assigned ?? NO_MID, stage: 'sent', sentAt: 0 };
     session.inflight.set(command.commandId, entry);
-    let encoded: ReturnType<Session['codec']['encode']>;
     try {
       if (assigned === undefined) {
         const candidate = candidateMid(command.commandId);
@@ -168,22 +168,28 @@ export class Delivery {
         // Abandoned meanwhile (the device moved, the ingress closes): the claim is no longer ours.
         if (session.inflight.get(command.commandId) !== entry) return;
       }
-      encoded = session.codec.encode(command, entry.mid);
+      this.write(session, entry, ref, session.codec.encode(command, entry.mid));
     } catch (error) {
       if (session.inflight.get(command.commandId) === entry) session.inflight.delete(command.commandId);
-      if (!(error instanceof CodecError)) throw error;
-      await this.transition(service.recordResult(ref, false, { error: 'CODEC', message: error.message }, BRIEF));
+      const cause = undeliverable(error);
+      if (!cause) throw error;
+      await this.transition(service.recordResult(ref, false, cause, BRIEF));
       metrics.outcomes.inc({ outcome: 'failed' });
       session.pumpAgain = true;
       return;
     }
-    entry.sentAt = Date.now();
     metrics.commandsSent.inc({ reason });
     if (reason === 'wake' && session.wokeAt > 0) metrics.wakeToSend.observe((entry.sentAt - session.wokeAt) / 1000);
+  }
+
+  /** Sends the write of a claimed command; throws MessageTooLargeError when it cannot go out at all. */
+  private write(session: Session, entry: InFlight, ref: CommandRef, encoded: EncodedCommand): void {
+    const { service, metrics } = this.deps;
     const { address, port } = session.registration;
+    entry.sentAt = Date.now();
     entry.cancelWrite = writeCommand(this.deps.endpoint, { address, port }, encoded, {
       onDelivered: () => {
-        if (session.inflight.get(command.commandId) !== entry) return;
+        if (session.inflight.get(entry.commandId) !== entry) return;
         entry.stage = 'delivered';
         metrics.outcomes.inc({ outcome: 'delivered' });
         void this.transition(service.markDelivered(ref, BRIEF));
@@ -327,4 +333,14 @@ export class Delivery {
       return undefined;
     }
   }
+}
+
+/**
+ * The result of a command that can never reach its device: its codec cannot encode it, or the encoded
+ * command does not fit one CoAP message (no block-wise transfer). Undefined for any other error.
+ */
+function undeliverable(error: unknown): { error: string; message: string } | undefined {
+  if (error instanceof CodecError) return { error: 'CODEC', message: error.message };
+  if (error instanceof MessageTooLargeError) return { error: 'TOO_LARGE', message: error.message };
+  return undefined;
 }

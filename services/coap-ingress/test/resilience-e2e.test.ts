@@ -169,6 +169,20 @@ describe('resilience (Redis)', () => {
     expect(sim.writeMids).toHaveLength(1);
   });
 
+  it('a command too large for one CoAP message fails at once and does not hold up the queue', async () => {
+    stack = await startStack({ redis: true });
+    await stack.startIngress();
+    const device = await stack.provision('too-large');
+    const large = await stack.service.createCommand(delayCommand(device.deviceId, { blob: 'x'.repeat(2_000) }));
+    const next = await stack.service.createCommand(delayCommand(device.deviceId, { n: 2 }));
+    const sim = await stack.device({ nodeId: 'too-large' });
+    await sim.register();
+    const failed = await stack.waitForStatus(large, 'FAILED');
+    expect(failed.result).toMatchObject({ error: 'TOO_LARGE' });
+    await stack.waitForStatus(next, 'SUCCESSFUL');
+    expect(sim.commands.map((c) => c.message?.paras)).toEqual([{ n: 2 }]);
+  });
+
   it('a duplicated CON (same message id) is processed once', async () => {
     stack = await startStack({ redis: true });
     const ingress = await stack.startIngress();

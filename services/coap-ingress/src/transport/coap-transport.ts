@@ -67,6 +67,22 @@ export interface RequestHooks {
   onAck?(): void;
 }
 
+/** RFC 7252 §4.6: a message must fit one datagram; coap-packet refuses to build a larger one. */
+export const MAX_MESSAGE_BYTES = 1280;
+
+/** A message that does not fit one datagram (this layer has no block-wise transfer, RFC 7959). */
+export class MessageTooLargeError extends Error {}
+
+function encode(packet: Packet): Buffer {
+  try {
+    return generate(packet, MAX_MESSAGE_BYTES);
+  } catch (error) {
+    if (error instanceof Error && error.message.startsWith('Max packet size'))
+      throw new MessageTooLargeError(`${error.message} bytes: it does not fit one CoAP message`);
+    throw error;
+  }
+}
+
 const TOKEN_SPACE = 0x4000_0000;
 const ACK = 2;
 const RST = 3;
@@ -76,27 +92,34 @@ function emptyMessage(type: typeof ACK | typeof RST, messageId: number): Buffer 
 }
 
 /**
+ * Random bytes for tokens, refilled in bulk: one call into the CSPRNG per 1,024 tokens, not one per
+ * request. One pool per process, shared by every transport in it (10,000 simulated devices have one).
+ */
+const randomPool = { bytes: Buffer.alloc(4096), offset: 4096 };
+
+function takeRandom(token: Buffer, at: number): void {
+  if (randomPool.offset === randomPool.bytes.length) {
+    randomFillSync(randomPool.bytes);
+    randomPool.offset = 0;
+  }
+  randomPool.bytes.copy(token, at, randomPool.offset, randomPool.offset + 4);
+  randomPool.offset += 4;
+}
+
+/**
  * Tokens are 8 bytes: a counter (the key of the request) and 32 random bits, which RFC 7252 §5.3.1 asks
- * of an endpoint on the Internet so that an off-path attacker cannot forge a response. Random bytes
- * come from a pool refilled in bulk: one call into the CSPRNG per 1,024 tokens, not one per request.
+ * of an endpoint on the Internet so that an off-path attacker cannot forge a response.
  */
 class TokenSource {
-  private pool = Buffer.alloc(4096);
-  private offset = this.pool.length;
   private next = randomInt(TOKEN_SPACE);
 
   take(): { key: number; token: Buffer } {
-    if (this.offset === this.pool.length) {
-      randomFillSync(this.pool);
-      this.offset = 0;
-    }
     const key = this.next;
     // Below 2³⁰: a small integer to V8, not a heap number.
     this.next = (key + 1) % TOKEN_SPACE;
     const token = Buffer.allocUnsafe(8);
     token.writeUInt32BE(key, 0);
-    this.pool.copy(token, 4, this.offset, this.offset + 4);
-    this.offset += 4;
+    takeRandom(token, 4);
     return { key, token };
   }
 }
@@ -172,7 +195,8 @@ export class CoapTransport {
 
   /**
    * A CON request. `onAnswer` gets the response (an RST too: code 0.00), or undefined when none came
-   * within `timeoutMs`; retransmission stops then. Returns a function that forgets the request.
+   * within `timeoutMs`; retransmission stops then. Returns a function that forgets the request. Throws
+   * MessageTooLargeError, keeping nothing, when the message does not fit one datagram.
    */
   request(
     peer: Peer,
@@ -230,7 +254,7 @@ export class CoapTransport {
     const { key, token } = this.tokens.take();
     const deadline = performance.now() + timeoutMs;
     const request: PendingRequest = { token, messageId: undefined, timer: undefined, onAnswer, onAck, observing };
-    this.requests.set(key, request);
+    // Registered only once its datagram exists: a message too large throws before anything is kept.
     request.messageId = this.sendConfirmable(peer, { ...message, token }, deadline, (reply) => {
       request.messageId = undefined;
       if (reply?.reset || (reply && reply.code !== '0.00' && reply.token.equals(token))) {
@@ -248,6 +272,7 @@ export class CoapTransport {
       if (this.requests.get(key) === request && !request.timer)
         request.timer = setTimeout(this.expire, Math.max(0, deadline - performance.now()), key);
     });
+    this.requests.set(key, request);
     return () => this.forget(key, request);
   }
 
@@ -258,7 +283,7 @@ export class CoapTransport {
       this.send(peer, { ...reply, token: packet.token }, false);
       return;
     }
-    const datagram = generate(toPacket({ ...reply, token: packet.token }, packet.messageId, 'ack'));
+    const datagram = encode(toPacket({ ...reply, token: packet.token }, packet.messageId, 'ack'));
     this.replies.set(peer, packet.messageId, packet.token, datagram);
     this.transmit(datagram, peer);
   }
@@ -267,7 +292,7 @@ export class CoapTransport {
   send(peer: Peer, message: OutgoingMessage, confirmable: boolean, onDelivery?: OnDelivery): number {
     if (confirmable) return this.sendConfirmable(peer, message, Number.POSITIVE_INFINITY, onDelivery);
     const messageId = message.messageId ?? this.takeMessageId();
-    this.transmit(generate(toPacket(message, messageId, 'non')), peer);
+    this.transmit(encode(toPacket(message, messageId, 'non')), peer);
     return messageId;
   }
 
@@ -293,7 +318,7 @@ export class CoapTransport {
       message.messageId !== undefined && !this.confirmables.has(message.messageId)
         ? message.messageId
         : this.takeMessageId();
-    const datagram = generate(toPacket(message, messageId, 'con'));
+    const datagram = encode(toPacket(message, messageId, 'con'));
     if (this.closed) return messageId;
     const { ackTimeoutMs, ackRandomFactor } = this.timing;
     // Whole milliseconds: Node keeps one timer list per distinct duration.
