@@ -97,7 +97,7 @@ export class CoapEndpoint {
       // Device requests never reach the transport (the demux gives them to the Server), and an RST
       // to a CON of ours settles that CON; others (to an ACK we sent) need nothing.
       { onRequest: () => {}, onReset: () => {} },
-      { dedupeWindowMs: options.dedupeWindowMs },
+      { dedupeWindowMs: options.dedupeWindowMs, matchPeerAddress: true },
     );
     const demux = createDemux(socket, {
       onResponse: (message, rinfo) => transport.receive(message, rinfo),

@@ -28,7 +28,12 @@ function datagram(packet: Partial<Packet>): Buffer {
 
 const open: CoapTransport[] = [];
 function transportOn(wire: Wire): CoapTransport {
-  const transport = new CoapTransport(wire.link, TIMING, { onRequest: () => {}, onReset: () => {} });
+  const transport = new CoapTransport(
+    wire.link,
+    TIMING,
+    { onRequest: () => {}, onReset: () => {} },
+    { matchPeerAddress: true },
+  );
   open.push(transport);
   return transport;
 }
@@ -58,6 +63,19 @@ describe('the ingress message layer', () => {
     transport.receive(datagram({ confirmable: true, code: '2.05', messageId: 901, token: first.token }), DEVICE);
     expect(wire.last()).toMatchObject({ ack: true, messageId: 901 });
     expect(answers.map((a) => a?.code)).toEqual(['2.05']);
+  });
+
+  it('settles a CON only with an ACK from the address it went to, not from another device on the same port', () => {
+    const wire = new Wire();
+    const transport = transportOn(wire);
+    const answers: string[] = [];
+    transport.request(DEVICE, { code: 'PUT' }, 10_000, (r) => answers.push(r?.code ?? 'timeout'));
+    const { messageId, token } = wire.last();
+    const neighbour: Peer = { address: '192.0.2.8', port: DEVICE.port };
+    transport.receive(datagram({ ack: true, code: '2.04', messageId, token }), neighbour);
+    expect(answers).toEqual([]);
+    transport.receive(datagram({ ack: true, code: '2.04', messageId, token }), DEVICE);
+    expect(answers).toEqual(['2.04']);
   });
 
   it('keeps an observation open for every notification until it is forgotten; later ones get an RST', () => {

@@ -57,6 +57,12 @@ export interface TransportOptions {
    * MAX_TRANSMIT_SPAN.
    */
   dedupeWindowMs?: number;
+  /**
+   * ACKs and RSTs must come from the address our CON went to, not only its port: the ingress writes to
+   * thousands of devices, many behind other addresses on the same port (5683). A device, which may
+   * name the ingress by host name while answers come from an address, matches by port only.
+   */
+  matchPeerAddress?: boolean;
 }
 
 /** What the peer made of a request: the response (an RST too: code 0.00), or undefined at its deadline. */
@@ -181,6 +187,7 @@ export class CoapTransport {
   private readonly requests = new Map<number, PendingRequest>();
   private readonly replies: ReplyCache;
   private readonly tokens = new TokenSource();
+  private readonly matchPeerAddress: boolean;
   private nextMessageId = randomInt(0x10000);
   private closed = false;
 
@@ -191,6 +198,7 @@ export class CoapTransport {
     options: TransportOptions = {},
   ) {
     this.replies = new ReplyCache(options.dedupeWindowMs ?? exchangeLifetimeMs(timing));
+    this.matchPeerAddress = options.matchPeerAddress ?? false;
   }
 
   /**
@@ -398,9 +406,8 @@ export class CoapTransport {
 
   private onAckOrReset(packet: ParsedPacket, peer: Peer): void {
     const confirmable = this.confirmables.get(packet.messageId);
-    // Matched by id and port only: the device may name the ingress by host name, its answers come
-    // from an address.
-    if (!confirmable || confirmable.peer.port !== peer.port) {
+    const from = confirmable?.peer;
+    if (!from || from.port !== peer.port || (this.matchPeerAddress && from.address !== peer.address)) {
       if (packet.reset) this.handlers.onReset(packet.messageId, peer);
       return;
     }
