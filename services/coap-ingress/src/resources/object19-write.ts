@@ -9,7 +9,6 @@ import { stringOptions, uintOption, uintValue } from '../transport/coap-options.
 import type { Peer } from '../transport/coap-transport.js';
 
 const DOWNLINK_SEGMENTS = ['19', '1', '0'];
-export const DOWNLINK_PATH = `/${DOWNLINK_SEGMENTS.join('/')}`;
 
 export interface WriteCallbacks {
   onDelivered(): void;

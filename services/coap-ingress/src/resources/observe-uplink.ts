@@ -11,7 +11,6 @@ import { stringOptions, uintOption, uintValue } from '../transport/coap-options.
 import type { Peer } from '../transport/coap-transport.js';
 
 const UPLINK_SEGMENTS = ['19', '0', '0'];
-export const UPLINK_PATH = `/${UPLINK_SEGMENTS.join('/')}`;
 
 export interface Observation {
   /** Forgets the observation; later notifications on it are answered with RST. */

@@ -74,7 +74,7 @@ export interface RequestHooks {
 }
 
 /** RFC 7252 §4.6: a message must fit one datagram; coap-packet refuses to build a larger one. */
-export const MAX_MESSAGE_BYTES = 1280;
+const MAX_MESSAGE_BYTES = 1280;
 
 /** A message that does not fit one datagram (this layer has no block-wise transfer, RFC 7959). */
 export class MessageTooLargeError extends Error {}
