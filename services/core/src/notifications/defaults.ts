@@ -18,6 +18,18 @@ export const FORWARDER_DEFAULTS = {
    * whatever the load, for at most this much added latency.
    */
   lingerMs: 5,
+  /**
+   * Events that nothing is pushed for (no active rule of their projects) need no write: the partition
+   * stores its cursor past them (and trims its log) at most this often, or with the next fan-out that
+   * pushes something. A replica that dies meanwhile leaves them to be read again, and again skipped.
+   */
+  cursorSaveMs: 1_000,
+  /**
+   * After a batch that pushed nothing, a partition waits this long (instead of `lingerMs`) before reading
+   * again: such events cost only reads, and no receiver waits for them. An event that does have a push
+   * may wait this much longer when it follows such a batch.
+   */
+  quietLingerMs: 50,
   /** Rule and action changes take effect within this time. */
   targetsTtlMs: 1_000,
   backoffBaseMs: 1_000,

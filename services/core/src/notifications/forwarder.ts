@@ -148,6 +148,8 @@ export class Forwarder {
         ...(options.random ? { random: options.random } : {}),
       } satisfies RetryPolicy,
       eventBatch: settings.eventBatch,
+      cursorSaveMs: settings.cursorSaveMs,
+      quietLingerMs: settings.quietLingerMs,
       outboxBatch: settings.outboxBatch,
       concurrency: settings.concurrency,
       blockMs: settings.blockMs,

@@ -9,6 +9,8 @@ import { sleep } from './sleep.js';
 export interface WorkerOptions extends Omit<LaneContext, 'partition' | 'signal' | 'leaseLost' | 'batch'> {
   log: ForwarderLog;
   eventBatch: number;
+  cursorSaveMs: number;
+  quietLingerMs: number;
   outboxBatch: number;
   blockMs: number;
   /** Called once when a fenced write finds the lease gone; the forwarder then drops this worker. */
@@ -65,24 +67,39 @@ export class PartitionWorker {
   private async run(): Promise<void> {
     const { log, observer } = this.options;
     const signal = this.abort.signal;
+    /** Where the log is read from: the stored cursor, or past events that nothing was pushed for. */
     let cursor: string | undefined;
+    /** When the cursor first moved past events without a write (undefined: the stored cursor is current). */
+    let unsavedSince: number | undefined;
     while (!signal.aborted) {
       try {
         if (cursor === undefined) {
           // Outboxes left by the previous holder (or by this replica before a restart) resume first.
           for (const target of await log.outboxes(this.partition)) this.lane(target);
           cursor = await log.cursor(this.partition);
+          unsavedSince = undefined;
         }
         const entries = await log.nextEvents(this.partition, cursor, this.options.eventBatch, this.options.blockMs);
-        const last = entries.at(-1);
-        if (!last || signal.aborted) continue;
-        const items = await this.fanOutItems(entries);
-        const ids = await log.fanOut(this.partition, this.options.holder, last.id, items);
+        if (signal.aborted) continue;
+        const items = entries.length > 0 ? await this.fanOutItems(entries) : [];
+        const through = entries.at(-1)?.id ?? cursor;
+        const now = performance.now();
+        if (items.length === 0 && now - (unsavedSince ?? now) < this.options.cursorSaveMs) {
+          // Nothing to push: no write, until skipped events have waited long enough for one.
+          if (through !== cursor) unsavedSince ??= now;
+          cursor = through;
+          if (entries.length > 0 && entries.length < this.options.eventBatch) {
+            await sleep(this.options.quietLingerMs, signal);
+          }
+          continue;
+        }
+        const ids = await log.fanOut(this.partition, this.options.holder, through, items);
         if (!ids) {
           this.leaseLost();
           return;
         }
-        cursor = last.id;
+        cursor = through;
+        unsavedSince = undefined;
         this.handOver(items, ids);
         if (entries.length < this.options.eventBatch) await sleep(this.options.lingerMs, signal);
       } catch (error) {

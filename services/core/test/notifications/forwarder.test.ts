@@ -150,6 +150,23 @@ describe.each<Kind>(['memory', 'redis'])('Forwarder (%s)', (kind) => {
     expect(pusher.attempts).toEqual([]);
   });
 
+  it('writes nothing for events no rule wants until their cursor is due, then stores it', async () => {
+    const cursors = () =>
+      Promise.all(Array.from({ length: env.log.partitions }, (_, partition) => env.log.cursor(partition)));
+    const before = await cursors();
+    start({ cursorSaveMs: 2_000 });
+    const [unwanted] = await runCommands(devices.slice(0, 1));
+    await pause(300);
+    // Read and skipped, but not written: every cursor is where it was.
+    expect(await cursors()).toEqual(before);
+    await waitFor(async () => (await cursors()).some((cursor, i) => cursor !== before[i]), 5_000);
+    // A rule's events still go out, and the skipped ones never do.
+    await activeAction(env.rules, 'proj1');
+    const [wanted] = await runCommands(devices.slice(1, 2));
+    await waitFor(() => statusesOf(wanted as string).length === 4);
+    expect(statusesOf(unwanted as string)).toEqual([]);
+  });
+
   it('dead-letters, without pushing, the backlog of an action deleted while its receiver was down', async () => {
     const action = await activeAction(env.rules, 'proj1');
     let down = true;
