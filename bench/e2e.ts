@@ -2,17 +2,22 @@
  * `npm run bench:e2e`: commands delivered and answered end to end. The CoAP ingress (in this process) and
  * the dispatcher (a child process) run as deployed, separately, on real Redis (by default a redis-server
  * of the benchmark's own, so its CPU time is measurable); the simulated fleet runs in another child
- * process, one UDP socket per device. Each run provisions BENCH_DEVICES devices with one cached (delay)
- * command each, then the fleet wakes up at a fixed rate of registrations per second; every device
- * registers, receives its command (PUT /19/1/0), acknowledges it and reports the result.
+ * process, one UDP socket per device, queue mode (UQ). Each run provisions BENCH_DEVICES devices, caches
+ * one (delay) command for each, and the fleet wakes up at a fixed rate; every device receives its command
+ * (PUT /19/1/0), acknowledges it and reports the result.
  *
- * Scenarios (BENCH_RATES, registrations per second): the target rate (2,000/s), a rate above it (2,500/s:
- * more than the machine serves, it measures capacity) and a steady low rate (latency when nothing queues). Figures per run: round trips per second (answered commands / time from the first
- * wake-up to the last answer), wake-to-command latency (register sent → command write received, in the
- * device process), commands SUCCESSFUL in the store afterwards (all must be), and the CPU time per round
- * trip of each process. An unmeasured warm-up run comes first (BENCH_WARMUP_DEVICES at 400/s: JIT,
- * script cache). Each scenario reports the median of BENCH_RUNS runs. Writes
- * bench/results/e2e.{json,md}. BENCH_PROFILE_DIR: CPU profiles of the ingress and simulator processes.
+ * Scenarios (BENCH_SCENARIOS, `<wake-up>:<per second>,...`). A wake-up is either `update`: the fleet
+ * registered beforehand (not measured) and the commands were cached while it slept; each device wakes
+ * with a registration update, what an NB-IoT device sends when it leaves power saving. Or `register`:
+ * the device's first registration, after which the ingress also observes its /19/0/0. Rates: the target
+ * (2,000/s), one above it (2,500/s: more than the machine serves, it measures capacity) and a steady
+ * low one (latency when nothing queues). Figures per run: round trips per second (answered commands /
+ * time from the first wake-up to the last answer), wake-to-command latency (wake-up sent → command write
+ * received, in the device process), commands SUCCESSFUL in the store afterwards (all must be), and the
+ * CPU time per round trip of each process during the wake-ups. An unmeasured warm-up run of each kind
+ * of wake-up comes first (BENCH_WARMUP_DEVICES at 400/s: JIT, script cache). Each scenario reports the
+ * median of BENCH_RUNS runs. Writes bench/results/e2e.{json,md}. BENCH_PROFILE_DIR: CPU profiles of
+ * every process.
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -33,7 +38,18 @@ import { machineInfo, median } from './support/machine.js';
 const REDIS_URL = process.env.BENCH_REDIS_URL;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 10_000);
-const RATES = (process.env.BENCH_RATES ?? '400,2000,2500').split(',').map(Number);
+/** How a scenario's devices wake (see the file comment) and at what rate per second. */
+interface Scenario {
+  wake: 'update' | 'register';
+  rate: number;
+}
+const SCENARIOS: Scenario[] = (process.env.BENCH_SCENARIOS ?? 'update:400,update:2000,update:2500,register:2000')
+  .split(',')
+  .map((spec) => {
+    const [wake, rate] = spec.split(':');
+    if ((wake !== 'update' && wake !== 'register') || !(Number(rate) > 0)) throw new Error(`bad scenario ${spec}`);
+    return { wake, rate: Number(rate) };
+  });
 const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
 const WARMUP_DEVICES = Number(process.env.BENCH_WARMUP_DEVICES ?? 2_000);
 const PROJECT = 'bench-project';
@@ -47,7 +63,7 @@ interface RunFigures {
   p99: number;
   max: number;
   answered: number;
-  /** Registrations the devices tried again (no answer within their 10 s timeout, or 5.03). */
+  /** Wake-ups the devices tried again (no answer within their 10 s timeout, or 5.03). */
   retried: number;
   successfulInStore: number;
   /**
@@ -104,20 +120,37 @@ async function redisCpuMs(redis: Redis): Promise<number> {
   return (field('used_cpu_user') + field('used_cpu_sys')) * 1000;
 }
 
-/** The simulator CLI in a child process; resolves with its JSON report. */
-function runFleet(port: number, nodePrefix: string, rate: number, devices: number): Promise<FleetReport> {
+/**
+ * The simulator CLI in a child process; resolves with its JSON report. In update mode the fleet
+ * registers first and holds; `beforeWake` then runs (caches the commands) before it is released.
+ */
+function runFleet(
+  port: number,
+  nodePrefix: string,
+  scenario: Scenario,
+  devices: number,
+  beforeWake: () => Promise<void>,
+): Promise<FleetReport> {
   const profile = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
   const cli = ['services/device-simulator/src/cli.ts', '--devices', String(devices), '--port', String(port)];
   // Results go as CON: one that an overflowing receive buffer drops is retransmitted, not lost; the
-  // devices linger after the end for those retransmissions.
-  const options = ['--node-prefix', nodePrefix, '--rate', String(rate), '--confirmable', '--json'];
-  options.push('--drain-ms', '30000', '--linger-ms', '15000');
+  // devices linger after the end for those retransmissions. Queue mode (UQ), as NB-IoT devices in PSM.
+  const options = ['--node-prefix', nodePrefix, '--rate', String(scenario.rate), '--confirmable', '--json'];
+  options.push('--binding', 'UQ', '--wake', scenario.wake, '--drain-ms', '30000', '--linger-ms', '15000');
+  if (scenario.wake === 'update') options.push('--hold');
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', ...cli, ...options], {
-    stdio: ['ignore', 'pipe', 'ignore'],
+    stdio: ['pipe', 'pipe', 'ignore'],
   });
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => {
     out += chunk.toString();
+    if (out.startsWith('registered\n')) {
+      out = out.slice('registered\n'.length);
+      beforeWake().then(
+        () => child.stdin.write('\n'),
+        () => child.kill(),
+      );
+    }
   });
   return new Promise((resolve, reject) => {
     child.on('exit', (code) => {
@@ -232,77 +265,93 @@ function bucketP99(before: Map<number, number>, after: Map<number, number>): num
   return Infinity;
 }
 
-async function oneRun(rate: number, label: string, devices = DEVICES): Promise<RunFigures> {
-  const nodePrefix = `${label}-${randomUUID().slice(0, 4)}-`;
-  const commands: CommandRef[] = await pooled(
-    Array.from({ length: devices }, (_, i) => i),
-    200,
-    async (i) => {
-      const device = await service.addDevice({
-        projectId: PROJECT,
-        nodeId: `${nodePrefix}${i}`,
-        productId: PRODUCT,
-      });
-      return service.createCommand({
-        projectId: PROJECT,
-        deviceId: device.deviceId,
-        serviceId: 'Valve',
-        commandName: 'SET_VALVE',
-        paras: PARAS,
-        sendStrategy: 'delay',
-      });
-    },
-  );
+type Measured = Omit<RunFigures, 'statuses' | 'successfulInStore'>;
+
+/** Counters of every process at the start of the measured phase; the function returned reads the differences. */
+async function startMeasuring(label: string): Promise<(report: FleetReport) => Promise<Measured>> {
   const bucketsBefore = await wakeToSendBuckets();
   const profiler = PROFILE_DIR ? await startProfile() : undefined;
   const cpuAtStart = process.cpuUsage();
   const dispatcherAtStart = await snapshot({ dispatcher: dispatcher.pid as number });
   const redisCpuAtStart = await redisCpuMs(redis);
-  const report = await runFleet(ingress.port, nodePrefix, rate, devices);
-  const cpu = process.cpuUsage(cpuAtStart);
-  const dispatcherAtEnd = await snapshot({ dispatcher: dispatcher.pid as number });
-  // /proc counts clock ticks of 10 ms.
-  const dispatcherCpuMs =
-    ((dispatcherAtEnd.processes.dispatcher ?? 0) - (dispatcherAtStart.processes.dispatcher ?? 0)) * 10;
-  const redisCpu = (await redisCpuMs(redis)) - redisCpuAtStart;
-  await profiler?.(`${PROFILE_DIR}/ingress-${label}.cpuprofile`);
-  const ingressWakeToSendP99Ms = bucketP99(bucketsBefore, await wakeToSendBuckets());
-  const statuses = await settledStatuses(commands);
-  const tally: Record<string, number> = {};
-  for (const status of statuses) tally[String(status)] = (tally[String(status)] ?? 0) + 1;
-  return {
-    roundTripsPerSecond: Math.round(report.roundTripsPerSecond),
-    wakeRate: Math.round(report.wakeRate),
-    p50: round(report.wakeToCommandMs.p50),
-    p99: round(report.wakeToCommandMs.p99),
-    max: round(report.wakeToCommandMs.max),
-    answered: report.answered,
-    retried: report.retried,
-    successfulInStore: statuses.filter((status) => status === 'SUCCESSFUL').length,
-    statuses: tally,
-    ingressWakeToSendP99Ms,
-    durationMs: Math.round(report.durationMs),
-    cpuPerRoundTripMs: {
-      ingress: round((cpu.user + cpu.system) / 1000 / report.answered, 3),
-      dispatcher: round(dispatcherCpuMs / report.answered, 3),
-      simulator: round(report.cpuMs / report.answered, 3),
-      redis: round(redisCpu / report.answered, 3),
-    },
+  return async (report) => {
+    const cpu = process.cpuUsage(cpuAtStart);
+    const dispatcherAtEnd = await snapshot({ dispatcher: dispatcher.pid as number });
+    // /proc counts clock ticks of 10 ms.
+    const dispatcherCpuMs =
+      ((dispatcherAtEnd.processes.dispatcher ?? 0) - (dispatcherAtStart.processes.dispatcher ?? 0)) * 10;
+    const redisCpu = (await redisCpuMs(redis)) - redisCpuAtStart;
+    await profiler?.(`${PROFILE_DIR}/ingress-${label}.cpuprofile`);
+    return {
+      roundTripsPerSecond: Math.round(report.roundTripsPerSecond),
+      wakeRate: Math.round(report.wakeRate),
+      p50: round(report.wakeToCommandMs.p50),
+      p99: round(report.wakeToCommandMs.p99),
+      max: round(report.wakeToCommandMs.max),
+      answered: report.answered,
+      retried: report.retried,
+      ingressWakeToSendP99Ms: bucketP99(bucketsBefore, await wakeToSendBuckets()),
+      durationMs: Math.round(report.durationMs),
+      cpuPerRoundTripMs: {
+        ingress: round((cpu.user + cpu.system) / 1000 / report.answered, 3),
+        dispatcher: round(dispatcherCpuMs / report.answered, 3),
+        simulator: round(report.cpuMs / report.answered, 3),
+        redis: round(redisCpu / report.answered, 3),
+      },
+    };
   };
 }
 
-const scenarios: { rate: number; runs: RunFigures[] }[] = [];
+async function oneRun(scenario: Scenario, label: string, devices = DEVICES): Promise<RunFigures> {
+  const nodePrefix = `${label}-${randomUUID().slice(0, 4)}-`;
+  const deviceIds = await pooled(
+    Array.from({ length: devices }, (_, i) => i),
+    200,
+    async (i) =>
+      (await service.addDevice({ projectId: PROJECT, nodeId: `${nodePrefix}${i}`, productId: PRODUCT })).deviceId,
+  );
+  const cacheCommands = (): Promise<CommandRef[]> =>
+    pooled(deviceIds, 200, (deviceId) =>
+      service.createCommand({
+        projectId: PROJECT,
+        deviceId,
+        serviceId: 'Valve',
+        commandName: 'SET_VALVE',
+        paras: PARAS,
+        sendStrategy: 'delay',
+      }),
+    );
+  let commands: CommandRef[] = [];
+  let measured: ((report: FleetReport) => Promise<Measured>) | undefined;
+  if (scenario.wake === 'register') {
+    commands = await cacheCommands();
+    measured = await startMeasuring(label);
+  }
+  const report = await runFleet(ingress.port, nodePrefix, scenario, devices, async () => {
+    commands = await cacheCommands();
+    measured = await startMeasuring(label);
+  });
+  if (!measured) throw new Error('the fleet never woke');
+  const figures = await measured(report);
+  const statuses = await settledStatuses(commands);
+  const tally: Record<string, number> = {};
+  for (const status of statuses) tally[String(status)] = (tally[String(status)] ?? 0) + 1;
+  const successfulInStore = statuses.filter((status) => status === 'SUCCESSFUL').length;
+  return { ...figures, successfulInStore, statuses: tally };
+}
+
+const scenarios: { scenario: Scenario; runs: RunFigures[] }[] = [];
 try {
   // Warm-up, not measured: JIT compilation, script loading in Redis, pools and caches.
-  await oneRun(400, 'warmup', WARMUP_DEVICES);
-  for (const rate of RATES) {
+  for (const wake of new Set(SCENARIOS.map((s) => s.wake))) await oneRun({ wake, rate: 400 }, 'warmup', WARMUP_DEVICES);
+  for (const scenario of SCENARIOS) {
     const runs: RunFigures[] = [];
     for (let run = 0; run < RUNS; run++) {
-      const figures = await oneRun(rate, `w${rate}r${run}`);
-      process.stderr.write(`rate ${rate}/s, run ${run + 1}/${RUNS}: ${JSON.stringify(figures)}\n`);
+      const figures = await oneRun(scenario, `${scenario.wake[0]}${scenario.rate}r${run}`);
+      process.stderr.write(`${scenario.wake} ${scenario.rate}/s, run ${run + 1}/${RUNS}: ${JSON.stringify(figures)}\n`);
       runs.push(figures);
     }
-    scenarios.push({ rate, runs });
+    scenarios.push({ scenario, runs });
   }
 } finally {
   await ingress.close();
@@ -312,7 +361,7 @@ try {
   redisServer?.stop();
 }
 
-const summaries = scenarios.map(({ rate, runs }) => {
+const summaries = scenarios.map(({ scenario, runs }) => {
   const cpu = (part: keyof RunFigures['cpuPerRoundTripMs']) => median(runs.map((r) => r.cpuPerRoundTripMs[part]));
   const cpuPerRoundTripMs = {
     ingress: cpu('ingress'),
@@ -322,7 +371,8 @@ const summaries = scenarios.map(({ rate, runs }) => {
   };
   const serverCpu = cpuPerRoundTripMs.ingress + cpuPerRoundTripMs.dispatcher + cpuPerRoundTripMs.redis;
   return {
-    wakeRatePerSecond: rate,
+    wakeWith: scenario.wake,
+    wakeRatePerSecond: scenario.rate,
     roundTripsPerSecond: median(runs.map((r) => r.roundTripsPerSecond)),
     wakeToCommandP50Ms: median(runs.map((r) => r.p50)),
     wakeToCommandP99Ms: median(runs.map((r) => r.p99)),
@@ -365,24 +415,26 @@ const md = [
   '',
   `${result.date}; ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}; load average at start ${loadAtStart.join(' / ')}.`,
   `CoAP ingress and dispatcher (its sweeper and notification forwarder) in two processes, as deployed, on Redis (${result.setup.redis});`,
-  `${DEVICES} simulated devices (one UDP socket each) in a third process; one cached command per device; median of ${RUNS} runs`,
-  'per wake-up rate (`npm run bench:e2e`).',
+  `${DEVICES} simulated devices (one UDP socket each, queue mode UQ) in a third process; one cached command per device; median of ${RUNS} runs`,
+  'per scenario (`npm run bench:e2e`). A wake-up is a registration update of a registered, sleeping device (what an NB-IoT device',
+  'sends when it leaves power saving), or a first registration (a device that attaches for the first time; the ingress then also',
+  'observes its /19/0/0).',
   '',
-  '| wake-ups/s offered | round trips/s | wake→command p50 | p99 | p99 inside the ingress | all SUCCESSFUL | CPU ms per round trip (ingress + dispatcher + simulator + Redis) | CPU-bound capacity of 2 cores (without the simulator) |',
-  '| --- | --- | --- | --- | --- | --- | --- | --- |',
+  '| wake-up | wake-ups/s offered | round trips/s | wake→command p50 | p99 | p99 inside the ingress | all SUCCESSFUL | CPU ms per round trip (ingress + dispatcher + simulator + Redis) | CPU-bound capacity of 2 cores (without the simulator) |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ...summaries.map((s) => {
     const c = s.cpuPerRoundTripMs;
-    return `| ${s.wakeRatePerSecond} | ${s.roundTripsPerSecond} | ${s.wakeToCommandP50Ms} ms | ${s.wakeToCommandP99Ms} ms | ≤ ${s.ingressWakeToSendP99Ms} ms | ${s.allSuccessful ? 'yes' : 'NO'} | ${c.ingress} + ${c.dispatcher} + ${c.simulator} + ${c.redis} | ${s.cpuBoundRoundTripsPerSecond}/s (${s.serverCpuBoundRoundTripsPerSecond}/s) |`;
+    return `| ${s.wakeWith} | ${s.wakeRatePerSecond} | ${s.roundTripsPerSecond} | ${s.wakeToCommandP50Ms} ms | ${s.wakeToCommandP99Ms} ms | ≤ ${s.ingressWakeToSendP99Ms} ms | ${s.allSuccessful ? 'yes' : 'NO'} | ${c.ingress} + ${c.dispatcher} + ${c.simulator} + ${c.redis} | ${s.cpuBoundRoundTripsPerSecond}/s (${s.serverCpuBoundRoundTripsPerSecond}/s) |`;
   }),
   '',
   'Target: ≥ 2,000 round trips/s and p99 < 100 ms. Every run:',
   '',
-  '| wake-ups/s | run | round trips/s | achieved wake-ups/s | p50 ms | p99 ms | max ms | answered | registrations retried | SUCCESSFUL in store | other states |',
-  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  '| wake-up | wake-ups/s | run | round trips/s | achieved wake-ups/s | p50 ms | p99 ms | max ms | answered | wake-ups retried | SUCCESSFUL in store | other states |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ...summaries.flatMap((s) =>
     s.runs.map(
       (r, i) =>
-        `| ${s.wakeRatePerSecond} | ${i + 1} | ${r.roundTripsPerSecond} | ${r.wakeRate} | ${r.p50} | ${r.p99} | ${r.max} | ${r.answered} | ${r.retried} | ${r.successfulInStore} | ${otherStates(r.statuses)} |`,
+        `| ${s.wakeWith} | ${s.wakeRatePerSecond} | ${i + 1} | ${r.roundTripsPerSecond} | ${r.wakeRate} | ${r.p50} | ${r.p99} | ${r.max} | ${r.answered} | ${r.retried} | ${r.successfulInStore} | ${otherStates(r.statuses)} |`,
     ),
   ),
   '',

@@ -5,14 +5,19 @@
  */
 import { parseArgs } from 'node:util';
 import { type FleetProgress, type FleetReport, runFleet } from './fleet.js';
-import { provisionFleet } from './provision.js';
+import { cacheCommands, type ProvisionOptions, provisionDevices } from './provision.js';
 import type { DeviceBehaviour } from './simulated-device.js';
 
 const USAGE = `Usage: npm run simulate -- --devices N [options]
   --devices N              simulated devices, one UDP socket each (default 100)
   --host H --port P        the ingress (default 127.0.0.1:5683)
   --node-prefix S          node_ids are <S><i> (default sim-)
-  --rate R                 registrations per second (default 500)
+  --rate R                 wake-ups per second (default 500)
+  --wake register|update   how a device wakes: its registration, or (update) a registration update
+                           after the whole fleet registered first, as a sleeping NB-IoT device does
+                           (default register)
+  --hold                   update mode: once registered, wait for a line on stdin before waking
+                           (another program caches commands meanwhile); prints "registered" first
   --commands C             commands each device expects (default 1)
   --lifetime S             registration lifetime in seconds (default 300)
   --binding U|UQ           (default U)
@@ -22,6 +27,7 @@ const USAGE = `Usage: npm run simulate -- --devices N [options]
   --drain-ms MS            wait for stragglers after the last wake-up (default 10000)
   --linger-ms MS           keep the sockets open this long after the end (CON retransmissions; default 0)
   --provision URL          create the devices and C delay commands each through the HTTP API first
+                           (update mode: the commands once the fleet has registered)
   --token T --project P --product PR   credentials and ids for --provision
   --json                   print the summary as JSON`;
 
@@ -32,6 +38,8 @@ const { values } = parseArgs({
     port: { type: 'string', default: '5683' },
     'node-prefix': { type: 'string', default: 'sim-' },
     rate: { type: 'string', default: '500' },
+    wake: { type: 'string', default: 'register' },
+    hold: { type: 'boolean', default: false },
     commands: { type: 'string', default: '1' },
     lifetime: { type: 'string', default: '300' },
     binding: { type: 'string', default: 'U' },
@@ -67,11 +75,24 @@ const devices = int('devices', 1);
 const commands = int('commands', 0);
 const nodePrefix = values['node-prefix'] as string;
 if (values.binding !== 'U' && values.binding !== 'UQ') throw new Error('--binding must be U or UQ');
+if (values.wake !== 'register' && values.wake !== 'update') throw new Error('--wake must be register or update');
+const wakeWith = values.wake;
 
+/** Waits for one line on stdin. */
+function lineOnStdin(): Promise<void> {
+  return new Promise((resolve) => {
+    process.stdin.once('data', () => {
+      process.stdin.pause();
+      resolve();
+    });
+  });
+}
+
+let provision: ProvisionOptions | undefined;
+let deviceIds: string[] = [];
 if (values.provision) {
   if (!values.token) throw new Error('--provision needs --token');
-  const started = performance.now();
-  await provisionFleet({
+  provision = {
     url: values.provision,
     token: values.token,
     projectId: values.project as string,
@@ -80,8 +101,20 @@ if (values.provision) {
     devices,
     commandsPerDevice: commands,
     paras: { value: 'ON' },
-  });
+  };
+  const started = performance.now();
+  deviceIds = await provisionDevices(provision);
+  if (wakeWith === 'register') await cacheCommands(provision, deviceIds);
   process.stderr.write(`provisioned ${devices} devices in ${Math.round(performance.now() - started)} ms\n`);
+}
+
+/** Update mode, between registrations and wake-ups. */
+async function beforeWake(): Promise<void> {
+  if (provision) await cacheCommands(provision, deviceIds);
+  if (values.hold) {
+    process.stdout.write('registered\n');
+    await lineOnStdin();
+  }
 }
 
 const report: FleetReport = await runFleet({
@@ -90,6 +123,8 @@ const report: FleetReport = await runFleet({
   port: int('port', 1),
   nodePrefix,
   rate: int('rate', 1),
+  wakeWith,
+  beforeWake,
   commandsPerDevice: commands,
   drainMs: int('drain-ms', 0),
   lingerMs: int('linger-ms', 0),
@@ -102,7 +137,7 @@ const report: FleetReport = await runFleet({
   },
   onProgress: (p: FleetProgress) =>
     process.stderr.write(
-      `[${(p.elapsedMs / 1000).toFixed(1)}s] registered ${p.registered}/${devices} (retried ${p.retried})  commands ${p.commands}  answered ${p.answered}  failures ${p.failures}\n`,
+      `[${(p.elapsedMs / 1000).toFixed(1)}s] registered ${p.registered}/${devices}${wakeWith === 'update' ? `  woke ${p.updated}` : ''} (retried ${p.retried})  commands ${p.commands}  answered ${p.answered}  failures ${p.failures}\n`,
     ),
 });
 
@@ -112,7 +147,7 @@ if (values.json) {
   const l = report.wakeToCommandMs;
   process.stdout.write(
     [
-      `devices            ${report.devices} (registered ${report.registered}, retried ${report.retried}, failures ${report.failures})`,
+      `devices            ${report.devices} (registered ${report.registered}, woke by update ${report.updated}, retried ${report.retried}, failures ${report.failures})`,
       `commands received  ${report.commands}, answered ${report.answered}`,
       `duration           ${(report.durationMs / 1000).toFixed(2)} s (wake-up rate ${report.wakeRate.toFixed(0)}/s)`,
       `round trips        ${report.roundTripsPerSecond.toFixed(0)}/s`,

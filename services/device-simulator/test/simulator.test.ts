@@ -2,7 +2,7 @@
  * The simulator against a real ingress (embedded store): a fleet run, and the CLI provisioning through
  * the dispatcher's HTTP API.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { startIngress } from '@snooze/coap-ingress';
 import { openRuntime } from '@snooze/core';
@@ -73,6 +73,39 @@ describe('device simulator', () => {
     expect(progress.length).toBeGreaterThan(0);
   });
 
+  it('wakes a registered fleet with registration updates, its commands cached while it slept', async () => {
+    const devices = 10;
+    const ids: string[] = [];
+    for (let i = 0; i < devices; i++) {
+      ids.push(
+        (await dispatcher.service.addDevice({ projectId: PROJECT, nodeId: `upd-${i}`, productId: 'p' })).deviceId,
+      );
+    }
+    let cachedAt = 0;
+    const report = await runFleet({
+      devices,
+      host: '127.0.0.1',
+      port: ingress.port,
+      nodePrefix: 'upd-',
+      rate: 200,
+      wakeWith: 'update',
+      beforeWake: async () => {
+        for (const deviceId of ids) {
+          await dispatcher.service.createCommand({ projectId: PROJECT, deviceId, paras: {}, sendStrategy: 'delay' });
+        }
+        cachedAt = performance.now();
+      },
+      commandsPerDevice: 1,
+      drainMs: 5_000,
+      device: { binding: 'UQ' },
+    });
+    expect(report).toMatchObject({ devices, registered: devices, updated: devices, answered: devices, failures: 0 });
+    // Measured from the updates, which all came after the commands were cached.
+    expect(cachedAt).toBeGreaterThan(0);
+    expect(report.wakeToCommandMs.count).toBe(devices);
+    expect(report.wakeToCommandMs.max).toBeLessThan(report.durationMs);
+  });
+
   it('reports registration failures (an unprovisioned fleet)', async () => {
     const report = await runFleet({
       devices: 3,
@@ -123,6 +156,40 @@ describe('device simulator', () => {
     expect(stderr).toMatch(/provisioned 5 devices/);
     const report = JSON.parse(stdout.trim().split('\n').at(-1) as string);
     expect(report).toMatchObject({ devices: 5, registered: 5, commands: 10, answered: 10, failures: 0 });
+  });
+
+  it('the CLI in update mode holds the registered fleet until told to wake it', async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'services/device-simulator/src/cli.ts',
+        ...['--devices', '4', '--port', String(ingress.port), '--node-prefix', 'hold-', '--rate', '100'],
+        ...['--wake', 'update', '--hold', '--binding', 'UQ', '--provision', dispatcher.url, '--token', 'tok'],
+        ...['--project', PROJECT, '--product', 'hold-product', '--json'],
+      ],
+      { stdio: ['pipe', 'pipe', 'ignore'] },
+    );
+    let out = '';
+    const registered = new Promise<void>((resolve) =>
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.startsWith('registered\n')) resolve();
+      }),
+    );
+    await registered;
+    // Held: registered, its commands cached (--provision), none delivered yet.
+    for (let i = 0; i < 4; i++) {
+      const ref = { projectId: PROJECT, deviceId: `hold-product_hold-${i}` };
+      const queue = await dispatcher.service.listQueue(ref, {}, { limit: 10, offset: 0 });
+      expect(queue.items.map((c) => c.status)).toEqual(['PENDING']);
+    }
+    child.stdin.write('\n');
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect(code).toBe(0);
+    const report = JSON.parse(out.trim().split('\n').at(-1) as string);
+    expect(report).toMatchObject({ devices: 4, registered: 4, updated: 4, commands: 4, answered: 4, failures: 0 });
   });
 
   it('a device can re-register with a new lifetime and binding', async () => {
