@@ -12,8 +12,10 @@
  * ends it in TIMEOUT at its deadline. Either way no command stays in flight and none disappears.
  *
  * Store round trips: a take gives the command its mid in the same round trip (takeNext with mids), and
- * the result or timeout that ends a command takes the next one in its own round trip (thenTakeNext):
- * a wake-up costs one take, then each command two (DELIVERED; its result, which takes the next).
+ * the result or timeout that ends a command takes the next one in its own round trip (thenTakeNext).
+ * The acknowledgement is held back briefly (DELIVERED_HOLD_MS): a result that comes meanwhile records
+ * DELIVERED with it. A wake-up costs one take, then each command one round trip (its result, which
+ * takes the next) when the device answers at once, two when it takes longer.
  */
 import {
   type Command,
@@ -31,7 +33,7 @@ import type { Logger } from 'pino';
 import { CodecError, type EncodedCommand, resultOf, type Uplink } from './codecs/codec.js';
 import type { CoapEndpoint } from './endpoint.js';
 import type { IngressMetrics, Outcome } from './metrics.js';
-import { presenceRefreshSlackMs } from './parameters.js';
+import { DELIVERED_HOLD_MS, presenceRefreshSlackMs } from './parameters.js';
 import type { HandOff, Presence } from './presence.js';
 import { writeCommand } from './resources/object19-write.js';
 import type { InFlight, Session, SessionTable } from './sessions.js';
@@ -191,8 +193,9 @@ export class Delivery {
       onDelivered: () => {
         if (session.inflight.get(entry.commandId) !== entry) return;
         entry.stage = 'delivered';
+        entry.deliveredAt = Date.now();
         metrics.outcomes.inc({ outcome: 'delivered' });
-        void this.transition(service.markDelivered(ref, BRIEF));
+        entry.deliveredHold = setTimeout(() => this.recordDelivered(entry, ref), DELIVERED_HOLD_MS);
         entry.resultTimer = setTimeout(() => {
           void this.finish(session, entry, 'result_timeout', (options) => service.markTimedOut(ref, options));
         }, service.resultTimeoutMs);
@@ -203,6 +206,22 @@ export class Delivery {
         void this.finish(session, entry, 'rejected', (options) => service.recordResult(ref, false, { code }, options)),
       onNoAck: () => void this.finish(session, entry, 'ack_timeout', (options) => service.markTimedOut(ref, options)),
     });
+  }
+
+  /** Records a held acknowledgement now (its hold ended, or the write is abandoned). */
+  private recordDelivered(entry: InFlight, ref: CommandRef): void {
+    if (entry.deliveredHold === undefined) return;
+    clearTimeout(entry.deliveredHold);
+    entry.deliveredHold = undefined;
+    void this.transition(this.deps.service.markDelivered(ref, { brief: true, at: entry.deliveredAt }));
+  }
+
+  /** The time of an acknowledgement still held back, which the result then records; stops the hold. */
+  private takeHeldDelivery(entry: InFlight): number | undefined {
+    if (entry.deliveredHold === undefined) return undefined;
+    clearTimeout(entry.deliveredHold);
+    entry.deliveredHold = undefined;
+    return entry.deliveredAt;
   }
 
   /** A notification on /19/0/0 (or a payload answering a write). */
@@ -233,8 +252,9 @@ export class Delivery {
     if (local) {
       metrics.roundTrip.observe((Date.now() - local.sentAt) / 1000);
       const ref = { ...session.ref, commandId: local.commandId };
+      const deliveredAt = this.takeHeldDelivery(local);
       await this.finish(session, local, ok ? 'successful' : 'failed', (options) =>
-        service.recordResult(ref, ok, result, options),
+        service.recordResult(ref, ok, result, deliveredAt === undefined ? options : { ...options, deliveredAt }),
       );
       return;
     }
@@ -273,6 +293,7 @@ export class Delivery {
     for (const entry of session.inflight.values()) {
       entry.cancelWrite?.();
       clearTimeout(entry.resultTimer);
+      this.recordDelivered(entry, { ...session.ref, commandId: entry.commandId });
     }
     session.inflight.clear();
   }
@@ -282,6 +303,7 @@ export class Delivery {
     session.inflight.delete(entry.commandId);
     entry.cancelWrite?.();
     clearTimeout(entry.resultTimer);
+    clearTimeout(entry.deliveredHold);
     this.deps.metrics.outcomes.inc({ outcome });
     await this.endThenPump(session, change);
   }

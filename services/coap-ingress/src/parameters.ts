@@ -40,6 +40,13 @@ export function presenceRefreshSlackMs(queueModeAwakeMs: number): number {
 }
 
 /**
+ * A write's acknowledgement (DELIVERED) is recorded this long after it arrived, unless the device's
+ * result comes first: most devices answer as soon as they acknowledge, and the result then records both
+ * in one store round trip. The store shows DELIVERED (and its notification goes out) at most this late.
+ */
+export const DELIVERED_HOLD_MS = 50;
+
+/**
  * A device retransmits a request for up to its MAX_TRANSMIT_SPAN (45 s with RFC 7252's defaults): the
  * ingress remembers request message ids at least that long to process each request once.
  */

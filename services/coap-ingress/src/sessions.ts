@@ -13,6 +13,10 @@ export interface InFlight {
   mid: number;
   stage: 'sent' | 'delivered';
   sentAt: number;
+  /** When the device acknowledged the write. */
+  deliveredAt?: number;
+  /** Set while that acknowledgement is held back, not recorded yet (DELIVERED_HOLD_MS). */
+  deliveredHold?: NodeJS.Timeout;
   /** Stops retransmitting the write and forgets it. */
   cancelWrite?: () => void;
   resultTimer?: NodeJS.Timeout;

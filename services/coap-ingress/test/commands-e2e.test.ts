@@ -5,7 +5,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { delayCommand, GIVE_UP_MS, RESULT_TIMEOUT_MS, type Stack, sleep, startStack } from './harness.js';
 
 interface Pushed {
@@ -97,6 +97,33 @@ describe('commands end to end (Redis, HTTP API)', () => {
     const pushed = await pushedStatuses(ref.commandId, 'SUCCESSFUL');
     expect(pushed.map((p) => p.status)).toEqual(['PENDING', 'SENT', 'DELIVERED', 'SUCCESSFUL']);
     expect(pushed.at(-1)?.result).toEqual({ errcode: 0, body: { executed: 'ON_OFF' } });
+  });
+
+  it('DELIVERED is recorded with the result of a device that answers at once, on its own for a late one', async () => {
+    const markDelivered = vi.spyOn(stack.service, 'markDelivered');
+    const markedFor = (commandId: string) => markDelivered.mock.calls.filter(([ref]) => ref.commandId === commandId);
+    const quick = await stack.provision('e2e-quick');
+    const quickRef = await stack.service.createCommand(delayCommand(quick.deviceId));
+    await (await stack.device({ nodeId: 'e2e-quick' })).register();
+    await stack.waitForStatus(quickRef, 'SUCCESSFUL');
+    const answered = await stack.service.getCommand(quickRef);
+    expect(answered.deliveredAt).toBeGreaterThanOrEqual(answered.sentAt ?? Infinity);
+    expect(answered.respondedAt).toBeGreaterThanOrEqual(answered.deliveredAt ?? Infinity);
+    expect((await pushedStatuses(quickRef.commandId, 'SUCCESSFUL')).map((p) => p.status)).toEqual([
+      'PENDING',
+      'SENT',
+      'DELIVERED',
+      'SUCCESSFUL',
+    ]);
+    expect(markedFor(quickRef.commandId)).toHaveLength(0);
+
+    const slow = await stack.provision('e2e-slow');
+    const slowRef = await stack.service.createCommand(delayCommand(slow.deviceId));
+    await (await stack.device({ nodeId: 'e2e-slow', resultDelayMs: 500 })).register();
+    await stack.waitForStatus(slowRef, 'DELIVERED');
+    expect(markedFor(slowRef.commandId)).toHaveLength(1);
+    await stack.waitForStatus(slowRef, 'SUCCESSFUL');
+    markDelivered.mockRestore();
   });
 
   it('immediate: reaches an awake device within milliseconds', async () => {

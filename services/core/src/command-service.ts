@@ -68,6 +68,11 @@ export interface DeliveryStepOptions {
   brief?: boolean;
   /** Results and timeouts only: take the device's next command in the same store round trip. */
   thenTakeNext?: TakeNextOptions;
+  /**
+   * Results only: the device acknowledged the write at this time, and that was not recorded yet; a
+   * command still SENT passes through DELIVERED in the same round trip (TransitionRequest.deliveredAt).
+   */
+  deliveredAt?: number;
 }
 
 /**
@@ -241,9 +246,15 @@ export class CommandService {
     return this.store.takeNextForDelivery(ref, now, deadline);
   }
 
-  /** The device acknowledged the write (CoAP ACK 2.04): it now has `resultTimeoutMs` to answer. */
-  async markDelivered(ref: CommandRef, options: Pick<DeliveryStepOptions, 'brief'> = {}): Promise<TransitionOutcome> {
-    const now = this.clock.now();
+  /**
+   * The device acknowledged the write (CoAP ACK 2.04), now or at `at`: it has `resultTimeoutMs` from then
+   * to answer.
+   */
+  async markDelivered(
+    ref: CommandRef,
+    options: Pick<DeliveryStepOptions, 'brief'> & { at?: number } = {},
+  ): Promise<TransitionOutcome> {
+    const now = options.at ?? this.clock.now();
     const change: TransitionRequest = {
       to: 'DELIVERED',
       from: LEGAL_FROM.DELIVERED,
@@ -267,6 +278,7 @@ export class CommandService {
     const to = ok ? 'SUCCESSFUL' : 'FAILED';
     const change: TransitionRequest = { to, from: LEGAL_FROM[to], at: this.clock.now() };
     if (result !== undefined) change.result = result;
+    if (options.deliveredAt !== undefined) change.deliveredAt = options.deliveredAt;
     return this.end(ref, change, options);
   }
 

@@ -295,6 +295,12 @@ export class MemoryStore implements CommandStore {
     const entry = this.devices.get(deviceKey(ref.projectId, ref.deviceId));
     if (!command || !entry) return { applied: false, reason: 'not_found' };
     if (!change.from.includes(command.status)) return { applied: false, reason: 'illegal', current: command.status };
+    if (change.deliveredAt !== undefined && LEGAL_FROM.DELIVERED.includes(command.status)) {
+      // Passing through: announced, stamped; the change that follows places the command.
+      command.status = 'DELIVERED';
+      command.deliveredAt = change.deliveredAt;
+      this.emit(command, change.deliveredAt);
+    }
     this.change(entry, command, change.to, change.at, change.deadline, change.result);
     return change.brief ? { applied: true } : { applied: true, command: structuredClone(command) };
   }

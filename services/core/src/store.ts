@@ -60,6 +60,12 @@ export interface TransitionRequest {
    */
   takeNext?: { deadline: number };
   /**
+   * A result whose acknowledgement (DELIVERED) was not recorded yet: a command still in DELIVERED's
+   * predecessors passes through DELIVERED first, stamped `deliveredAt` and announced with its own event,
+   * in the same atomic unit. One store round trip for a device that acknowledges and answers at once.
+   */
+  deliveredAt?: number;
+  /**
    * The caller only needs to know whether the change applied (and what the take found): an applied
    * outcome then carries no `command`, which spares reading, sending and decoding the record.
    */

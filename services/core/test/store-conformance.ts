@@ -532,6 +532,35 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
         expect(await store.sweep(store.partitionOf(ref), T0 + 50, DAY)).toMatchObject({ timedOut: 1 });
       });
 
+      it('passes a result through DELIVERED when its acknowledgement was not recorded, with both events', async () => {
+        const a = await store.createCommand(record(ref, { createdAt: T0 }), 20);
+        const b = await store.createCommand(record(ref, { createdAt: T0 + 1 }), 20);
+        await store.takeNextForDelivery(ref, T0 + 10, T0 + 40);
+        const eventsBefore = await allEvents(store, store.partitionOf(ref));
+
+        const outcome = await store.transition(a, { ...result(T0 + 20, T0 + 50), deliveredAt: T0 + 15 });
+        expect(outcome).toMatchObject({
+          applied: true,
+          command: { status: 'SUCCESSFUL', sentAt: T0 + 10, deliveredAt: T0 + 15, respondedAt: T0 + 20 },
+        });
+        expect(outcome.next?.command?.commandId).toBe(b.commandId);
+        const added = (await allEvents(store, store.partitionOf(ref))).slice(eventsBefore.length);
+        expect(added.map((e) => [e.event.commandId, e.event.status, e.event.at])).toEqual([
+          [a.commandId, 'DELIVERED', T0 + 15],
+          [a.commandId, 'SUCCESSFUL', T0 + 20],
+          [b.commandId, 'SENT', T0 + 20],
+        ]);
+        expect(added[0]?.event).toMatchObject({ deliveredAt: T0 + 15 });
+        expect(added[0]?.event.respondedAt).toBeUndefined();
+
+        // Already DELIVERED: the result alone, the recorded acknowledgement kept.
+        await store.transition(b, { to: 'DELIVERED', from: LEGAL_FROM.DELIVERED, at: T0 + 21, deadline: T0 + 99 });
+        const again = await store.transition(b, { ...result(T0 + 30, T0 + 60), deliveredAt: T0 + 25 });
+        expect(again).toMatchObject({ applied: true, command: { status: 'SUCCESSFUL', deliveredAt: T0 + 21 } });
+        const last = (await allEvents(store, store.partitionOf(ref))).slice(eventsBefore.length + added.length);
+        expect(last.map((e) => e.event.status)).toEqual(['DELIVERED', 'SUCCESSFUL']);
+      });
+
       it('expires overdue commands at dequeue, as takeNextForDelivery does', async () => {
         const a = await store.createCommand(record(ref, { createdAt: T0, status: 'SENT', deadline: T0 + DAY }), 20);
         const old = await store.createCommand(record(ref, { createdAt: T0 + 1, expiresAt: T0 + 100 }), 20);

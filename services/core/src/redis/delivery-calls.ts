@@ -46,6 +46,10 @@ export function takeNextArgs(
   return [keys.baseOf(ref), ref.projectId, ref.deviceId, now, deadline, inlineMax, ...TAKE_TARGETS];
 }
 
+/** The step a result passes through when its acknowledgement was not recorded yet (TransitionRequest.deliveredAt). */
+const DELIVERED_ON_THE_WAY: readonly string[] = ['DELIVERED', LEGAL_FROM.DELIVERED.join(','), stampField('DELIVERED')];
+const NO_PASS_THROUGH: readonly string[] = ['', '', '', ''];
+
 /** ARGV of `transitionThenTake` (the snoozeTransition script and its variants). */
 export function transitionArgs(
   keys: RedisKeys,
@@ -68,6 +72,7 @@ export function transitionArgs(
     change.result === undefined ? '' : JSON.stringify(change.result),
     inlineMax,
     change.brief ? '1' : '',
+    ...(change.deliveredAt === undefined ? NO_PASS_THROUGH : [change.deliveredAt, ...DELIVERED_ON_THE_WAY]),
   ];
   if (change.takeNext) args.push(change.takeNext.deadline, ...TAKE_TARGETS);
   return args;

@@ -125,15 +125,22 @@ local function snapshot(base, id)
 end
 
 -- One command's status change, checked against its legal predecessors. ck is the command hash; a holds
--- the 13 values of a transition: base, id, projectId, deviceId, to, from (csv), placement, stamp field, at,
--- score, result JSON (or ''), inlineMax, brief ('1': no snapshot back).
+-- the 17 values of a transition: base, id, projectId, deviceId, to, from (csv), placement, stamp field, at,
+-- score, result JSON (or ''), inlineMax, brief ('1': no snapshot back), then a step the command passes
+-- through first when it is in that step's predecessors: its time ('' for none), status, from (csv) and
+-- stamp field (announced with an event of its own; the change that follows places the command).
 -- Returns {1, snapshot or false} | {0, 'not_found'} | {0, 'illegal', current}.
 local function transition(ck, a)
   local base, id, p, d = a[1], a[2], a[3], a[4]
   local cur = redis.call('HMGET', ck, F.projectId, F.deviceId, F.status)
   if not cur[3] or cur[1] ~= p or cur[2] ~= d then return { 0, 'not_found' } end
   if not inList(a[6], cur[3]) then return { 0, 'illegal', cur[3] } end
-  change(base, devKeys(base, p, d), partKeys(base), id, a[5], a[9], a[7], a[10], a[8], a[11], a[12])
+  local dk, pk = devKeys(base, p, d), partKeys(base)
+  if a[14] ~= '' and inList(a[16], cur[3]) then
+    redis.call('HSET', ck, F.status, a[15], a[17], a[14])
+    emit(base, dk, pk, id, a[14])
+  end
+  change(base, dk, pk, id, a[5], a[9], a[7], a[10], a[8], a[11], a[12])
   if a[13] == '1' then return { 1, false } end
   return { 1, snapshot(base, id) }
 end
@@ -164,15 +171,15 @@ local function takeNext(base, p, d, now, deadline, inlineMax, t)
   end
 end
 
--- A transition (ARGV[1..13], see transition()) whose caller may ask, with ARGV[14] = the ack deadline and
--- ARGV[15..22] = the two take targets, for the device's next command in the same unit: taken at the
+-- A transition (ARGV[1..17], see transition()) whose caller may ask, with ARGV[18] = the ack deadline and
+-- ARGV[19..26] = the two take targets, for the device's next command in the same unit: taken at the
 -- transition's time, whatever the transition's outcome (a late or repeated result still frees the device
 -- when its command is over). The take's reply is then the 4th element (the 3rd is false unless 'illegal').
 local function transitionThenTake(ck)
   local r = transition(ck, ARGV)
-  if ARGV[14] == nil then return r end
+  if ARGV[18] == nil then return r end
   r[3] = r[3] or false
-  r[4] = takeNext(ARGV[1], ARGV[3], ARGV[4], ARGV[9], ARGV[14], ARGV[12], { unpack(ARGV, 15, 22) })
+  r[4] = takeNext(ARGV[1], ARGV[3], ARGV[4], ARGV[9], ARGV[18], ARGV[12], { unpack(ARGV, 19, 26) })
   return r
 end
 `;

@@ -78,13 +78,13 @@ return r
 `;
 
 /**
- * KEYS: command hash, the device's mid hash. ARGV: those of snoozeTransition with its take (22), then
+ * KEYS: command hash, the device's mid hash. ARGV: those of snoozeTransition with its take (26), then
  * the mid ttl. Returns the reply of snoozeTransition, the take's with the mid 5th when one was taken.
  */
 const TRANSITION = `${PRELUDE}${MID_LUA}
 local r = transitionThenTake(KEYS[1])
 local t = r[4]
-if t and t[3] then t[5] = assignMid(KEYS[2], t[3], candidateMid(t[3]), ARGV[23], ARGV[1] .. SEG.command) end
+if t and t[3] then t[5] = assignMid(KEYS[2], t[3], candidateMid(t[3]), ARGV[27], ARGV[1] .. SEG.command) end
 return r
 `;
 
