@@ -1,29 +1,65 @@
 /**
- * The ingress's CoAP endpoint: one UDP socket on COAP_PORT that serves device requests (node-coap
- * Server) and sends the ingress's own requests to devices (its message layer, transport/) from the
- * same port.
+ * The ingress's CoAP endpoint: one UDP socket on COAP_PORT and the CoAP message layer on it
+ * (transport/), which both serves device requests (the registration interface) and sends the ingress's
+ * own requests to devices (observe, command writes) from the same port.
+ *
+ * Requests are answered piggy-backed on their ACK when the handler is done within the piggy-back
+ * window, else with an empty ACK and, later, a separate CON response. A retransmitted request gets the
+ * answer already given (the message layer keeps it for the devices' MAX_TRANSMIT_SPAN); one that
+ * arrives while the first copy is still being handled is dropped, so every request is handled once.
+ *
+ * Not node-coap's Server: it keeps each request's stream objects (a Readable, a Duplex, a retry sender)
+ * in its response cache for EXCHANGE_LIFETIME, hundreds of MB at thousands of wake-ups per second, and
+ * collecting them costs more CPU than the requests themselves.
  */
-import { createSocket, type Socket } from 'node:dgram';
-import { type IncomingMessage, type OutgoingMessage, Server } from 'coap';
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import type { NamedOption } from 'coap-packet';
 import { type CoapError, toCoapError } from './coap-errors.js';
 import { type CoapTiming, maxTransmitWaitMs } from './coap-timing.js';
-import { createDemux, type Datagram, type Demux } from './demux.js';
+import { type Datagram, rejectIfConfirmable, routeOf } from './demux.js';
+import { optionStrings, uintValue } from './transport/coap-options.js';
 import {
   CoapTransport,
+  type IncomingRequest,
   type OnAnswer,
-  type OutgoingMessage as OutgoingCoapMessage,
+  type OutgoingMessage,
   type Peer,
   type RequestHooks,
 } from './transport/coap-transport.js';
 
-export type RequestHandler = (req: IncomingMessage, res: OutgoingMessage) => Promise<void>;
+/** A device's request, as the resources see it. */
+export interface CoapRequest {
+  /** GET, POST, PUT, DELETE, FETCH, PATCH or iPATCH. */
+  method: string;
+  /** The Uri-Path segments. */
+  path: string[];
+  /** The Uri-Query options joined with `&`. */
+  query: string;
+  payload: Buffer;
+  contentFormat: number | undefined;
+  peer: Peer;
+}
+
+export interface CoapResponse {
+  code: string;
+  options?: NamedOption[];
+  payload?: Buffer;
+}
+
+/** A handler's answer, and what to do once it is on its way (observe the device, deliver). */
+export interface Handled {
+  response: CoapResponse;
+  followUp?: () => void;
+}
+
+export type RequestHandler = (request: CoapRequest) => Promise<Handled>;
 
 export interface EndpointOptions {
   host: string;
   port: number;
   piggybackMs: number;
   recvBufferBytes: number;
-  /** How long a message id is remembered against duplicates (≥ the peer's MAX_TRANSMIT_SPAN). */
+  /** How long a request's answer is kept for its retransmissions (≥ the peer's MAX_TRANSMIT_SPAN). */
   dedupeWindowMs: number;
   /** Retransmission of the ingress's own CONs. */
   timing: CoapTiming;
@@ -31,12 +67,23 @@ export interface EndpointOptions {
   onMalformed: (datagram: Datagram) => void;
   onDuplicate: () => void;
   /** A request answered with an error: the response sent and what caused it. */
-  onRejected: (response: CoapError, cause: unknown, req: IncomingMessage) => void;
+  onRejected: (response: CoapError, cause: unknown, request: CoapRequest) => void;
 }
+
+const METHODS: Readonly<Record<string, string>> = {
+  '0.01': 'GET',
+  '0.02': 'POST',
+  '0.03': 'PUT',
+  '0.04': 'DELETE',
+  '0.05': 'FETCH',
+  '0.06': 'PATCH',
+  '0.07': 'iPATCH',
+};
 
 /**
  * Message ids seen recently, in two generations swapped every window: a lookup costs two Set probes
- * and memory stays bounded by two windows of traffic, without a timer per entry.
+ * and memory stays bounded by two windows of traffic, without a timer per entry. For NON requests,
+ * which have no answer the message layer could keep (RFC 7252 §4.5: duplicates are ignored).
  */
 class RecentIds {
   private current = new Set<string>();
@@ -63,19 +110,45 @@ class RecentIds {
   }
 }
 
+function toCoapRequest({ packet, peer }: IncomingRequest): CoapRequest {
+  return {
+    method: METHODS[packet.code] ?? packet.code,
+    path: optionStrings(packet.options, 'Uri-Path'),
+    query: optionStrings(packet.options, 'Uri-Query').join('&'),
+    payload: packet.payload,
+    contentFormat: uintValue(packet, 'Content-Format'),
+    peer,
+  };
+}
+
 export class CoapEndpoint {
   /** MAX_TRANSMIT_WAIT of our CONs: after it, a CON that got no ACK never will. */
   readonly giveUpMs: number;
+  private readonly transport: CoapTransport;
+  /** Requests being handled, by `<address>:<port>/<message id>`. */
+  private readonly inProgress = new Set<string>();
+  private readonly recentNon: RecentIds;
 
   private constructor(
     readonly socket: Socket,
-    private readonly server: Server,
-    private readonly transport: CoapTransport,
-    private readonly demux: Demux,
-    private readonly recent: RecentIds,
-    timing: CoapTiming,
+    private readonly options: EndpointOptions,
   ) {
-    this.giveUpMs = maxTransmitWaitMs(timing);
+    this.giveUpMs = maxTransmitWaitMs(options.timing);
+    this.recentNon = new RecentIds(options.dedupeWindowMs);
+    this.transport = new CoapTransport(
+      // The socket is the endpoint's: the transport only sends on it.
+      { send: (datagram, peer) => socket.send(datagram, peer.port, peer.address), close: () => {} },
+      options.timing,
+      // An RST to a CON of ours settles that CON; others (to an ACK we sent) need nothing.
+      { onRequest: (request) => this.serve(request), onReset: () => {}, onUnparsable: this.malformed },
+      { dedupeWindowMs: options.dedupeWindowMs, matchPeerAddress: true },
+    );
+    socket.on('message', (message: Buffer, rinfo: RemoteInfo) => {
+      if (routeOf(message) === 'malformed') this.malformed(message, rinfo);
+      else this.transport.receive(message, rinfo);
+    });
+    // Errors on a UDP socket (ICMP unreachable from a device that went away) must not kill the process.
+    socket.on('error', () => {});
   }
 
   static async open(options: EndpointOptions): Promise<CoapEndpoint> {
@@ -90,39 +163,7 @@ export class CoapEndpoint {
         resolve();
       });
     });
-    const transport = new CoapTransport(
-      // The socket is the endpoint's: the transport only sends on it.
-      { send: (datagram, peer) => socket.send(datagram, peer.port, peer.address), close: () => {} },
-      options.timing,
-      // Device requests never reach the transport (the demux gives them to the Server), and an RST
-      // to a CON of ours settles that CON; others (to an ACK we sent) need nothing.
-      { onRequest: () => {}, onReset: () => {} },
-      { dedupeWindowMs: options.dedupeWindowMs, matchPeerAddress: true },
-    );
-    const demux = createDemux(socket, {
-      onResponse: (message, rinfo) => transport.receive(message, rinfo),
-      onMalformed: options.onMalformed,
-    });
-    const server = new Server({ piggybackReplyMs: options.piggybackMs });
-    const recent = new RecentIds(options.dedupeWindowMs);
-    // Errors on a UDP socket (ICMP unreachable from a device that went away) must not kill the process.
-    server.on('error', () => {});
-    server.on('request', (req: IncomingMessage, res: OutgoingMessage) => {
-      // node-coap answers a retransmission from its response cache once the first copy was answered;
-      // one that arrives while the first is still being handled reaches us and is dropped here.
-      if (!recent.add(`${req.rsinfo.address}:${req.rsinfo.port}/${req._packet.messageId}`)) {
-        options.onDuplicate();
-        return;
-      }
-      options.handler(req, res).catch((error: unknown) => {
-        const coapError = toCoapError(error);
-        options.onRejected(coapError, error, req);
-        res.code = coapError.code;
-        res.end(coapError.message);
-      });
-    });
-    server.listen(demux.server);
-    return new CoapEndpoint(socket, server, transport, demux, recent, options.timing);
+    return new CoapEndpoint(socket, options);
   }
 
   get port(): number {
@@ -130,20 +171,58 @@ export class CoapEndpoint {
   }
 
   /** A CON request to a device, retransmitted until MAX_TRANSMIT_WAIT; returns a function that forgets it. */
-  request(peer: Peer, message: OutgoingCoapMessage, onAnswer: OnAnswer, hooks?: RequestHooks): () => void {
+  request(peer: Peer, message: OutgoingMessage, onAnswer: OnAnswer, hooks?: RequestHooks): () => void {
     return this.transport.request(peer, message, this.giveUpMs, onAnswer, hooks);
   }
 
   /** A CON observe request to a device (see CoapTransport.observe); returns a function that ends it. */
-  observe(peer: Peer, message: OutgoingCoapMessage, onResponse: OnAnswer): () => void {
+  observe(peer: Peer, message: OutgoingMessage, onResponse: OnAnswer): () => void {
     return this.transport.observe(peer, message, this.giveUpMs, onResponse);
   }
 
   async close(): Promise<void> {
-    this.recent.close();
-    this.server.close();
+    this.recentNon.close();
     this.transport.close();
-    this.demux.close();
     await new Promise<void>((resolve) => this.socket.close(() => resolve()));
+  }
+
+  private readonly malformed = (message: Buffer, rinfo: Peer): void => {
+    this.options.onMalformed({ message, rinfo: rinfo as RemoteInfo });
+    rejectIfConfirmable(this.socket, message, rinfo);
+  };
+
+  private serve(incoming: IncomingRequest): void {
+    const { packet, peer } = incoming;
+    const key = `${peer.address}:${peer.port}/${packet.messageId}`;
+    if (this.inProgress.has(key) || (!packet.confirmable && !this.recentNon.add(key))) {
+      this.options.onDuplicate();
+      return;
+    }
+    this.inProgress.add(key);
+    let acknowledged = false;
+    const window = packet.confirmable
+      ? setTimeout(() => {
+          acknowledged = true;
+          this.transport.acknowledge(incoming);
+        }, this.options.piggybackMs)
+      : undefined;
+    const respond = (response: CoapResponse): void => {
+      clearTimeout(window);
+      this.inProgress.delete(key);
+      if (acknowledged) this.transport.send(peer, { ...response, token: packet.token }, true);
+      else this.transport.answer(incoming, response);
+    };
+    const request = toCoapRequest(incoming);
+    this.options.handler(request).then(
+      (handled) => {
+        respond(handled.response);
+        handled.followUp?.();
+      },
+      (error: unknown) => {
+        const coapError = toCoapError(error);
+        this.options.onRejected(coapError, error, request);
+        respond({ code: coapError.code, payload: Buffer.from(coapError.message) });
+      },
+    );
   }
 }

@@ -22,7 +22,7 @@ import { Delivery } from './delivery.js';
 import { DeviceDirectory } from './device-directory.js';
 import { CoapEndpoint } from './endpoint.js';
 import { createIngressMetrics, type IngressMetrics } from './metrics.js';
-import { applyCoapTiming, DEDUPE_WINDOW_MS, piggybackWindowMs } from './parameters.js';
+import { DEDUPE_WINDOW_MS, piggybackWindowMs } from './parameters.js';
 import { type Presence, presenceFor } from './presence.js';
 import { observeUplink } from './resources/observe-uplink.js';
 import {
@@ -68,7 +68,6 @@ export function resolveConfig(overrides: Partial<IngressConfig> = {}): IngressCo
 export async function startIngress(options: IngressOptions): Promise<IngressHandle> {
   const config = resolveConfig(options.config);
   const logger = options.logger ?? pino({ name: 'coap-ingress', level: config.logLevel });
-  applyCoapTiming(config.timing);
   if (maxTransmitWaitMs(config.timing) > options.service.ackTimeoutMs) {
     logger.warn(
       { maxTransmitWaitMs: maxTransmitWaitMs(config.timing), ackTimeoutMs: options.service.ackTimeoutMs },
@@ -134,10 +133,9 @@ class Ingress implements RegistrationEvents {
       recvBufferBytes: config.recvBufferBytes,
       dedupeWindowMs: DEDUPE_WINDOW_MS,
       timing: config.timing,
-      handler: async (req, res) => {
-        const path = req.url.split('?', 1)[0]?.split('/').filter(Boolean) ?? [];
-        if (path[0] !== REGISTRATION_PATH) throw new CoapError('NOT_FOUND', 'No such resource.');
-        await handleRegistration(registrationDeps, req, res, path);
+      handler: async (req) => {
+        if (req.path[0] !== REGISTRATION_PATH) throw new CoapError('NOT_FOUND', 'No such resource.');
+        return handleRegistration(registrationDeps, req);
       },
       onMalformed: ({ rinfo }) => {
         metrics.malformed.inc();
@@ -146,7 +144,8 @@ class Ingress implements RegistrationEvents {
       onDuplicate: () => metrics.duplicates.inc(),
       onRejected: (response, cause, req) => {
         metrics.rejected.inc({ code: response.code });
-        const context = { code: response.code, url: req.url, from: `${req.rsinfo.address}:${req.rsinfo.port}` };
+        const url = `/${req.path.join('/')}${req.query ? `?${req.query}` : ''}`;
+        const context = { code: response.code, url, from: `${req.peer.address}:${req.peer.port}` };
         // A device's mistake is routine (debug); a 5.xx is ours and carries the cause.
         if (response.code.startsWith('5')) logger.error({ ...context, err: cause }, 'request failed');
         else logger.debug({ ...context, reason: response.message }, 'request rejected');

@@ -1,8 +1,7 @@
 /**
- * The ingress's CoAP timing: its NB-IoT choices on top of RFC 7252's model (coap-timing.ts), and the
- * hand-over to node-coap. Every time the ingress waits for a device comes from here.
+ * The ingress's CoAP timing: its NB-IoT choices on top of RFC 7252's model (coap-timing.ts). Every time
+ * the ingress waits for a device comes from here.
  */
-import { parameters, updateTiming } from 'coap';
 import { type CoapTiming, maxTransmitSpanMs, maxTransmitWaitMs, RFC7252_TIMING } from './coap-timing.js';
 
 /**
@@ -51,18 +50,3 @@ export const DELIVERED_HOLD_MS = 50;
  * ingress remembers request message ids at least that long to process each request once.
  */
 export const DEDUPE_WINDOW_MS = maxTransmitSpanMs(RFC7252_TIMING);
-
-/**
- * node-coap keeps its timing in one process-wide table; the ingress sets it once at start. Tests that
- * run simulated devices in the same process therefore share the ingress's (short) timing.
- */
-export function applyCoapTiming(t: CoapTiming): void {
-  updateTiming({
-    ackTimeout: t.ackTimeoutMs / 1000,
-    ackRandomFactor: t.ackRandomFactor,
-    maxRetransmit: t.maxRetransmit,
-  });
-  // node-coap's response cache takes EXCHANGE_LIFETIME × 1000 as an integer TTL; fractional timings
-  // (0.2 s × 3 = 0.6000000000000001) would make every new Server throw.
-  parameters.exchangeLifetime = Math.ceil(parameters.exchangeLifetime);
-}

@@ -2,7 +2,6 @@ import { candidateMid } from '@snooze/core';
 import { describe, expect, it } from 'vitest';
 import { toCoapError } from '../src/coap-errors.js';
 import { maxTransmitSpanMs, maxTransmitWaitMs, RFC7252_TIMING } from '../src/coap-timing.js';
-import { contentFormatOf } from '../src/codecs/content-format.js';
 import { loadIngressConfig } from '../src/config.js';
 import { routeOf } from '../src/demux.js';
 import { parseLinkFormat } from '../src/link-format.js';
@@ -62,15 +61,6 @@ describe('link format', () => {
 });
 
 describe('small pieces', () => {
-  it('maps content formats given as names or numbers', () => {
-    expect(contentFormatOf('application/json')).toBe(50);
-    expect(contentFormatOf('application/link-format')).toBe(40);
-    expect(contentFormatOf(60)).toBe(60);
-    expect(contentFormatOf('11542')).toBe(11542);
-    expect(contentFormatOf(undefined)).toBeUndefined();
-    expect(contentFormatOf(Buffer.of(1))).toBeUndefined();
-  });
-
   it('keeps candidate mids in 1..65535 and stable per command', () => {
     for (const id of ['a', 'b', '0194f0c2-7d3c-7000-8000-000000000000']) {
       const mid = candidateMid(id);

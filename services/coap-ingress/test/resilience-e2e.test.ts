@@ -213,6 +213,38 @@ describe('resilience (Redis)', () => {
     expect(new Set(observes).size).toBe(1);
   });
 
+  it('a request slower than the piggy-back window: empty ACK, then a separate response, handled once', async () => {
+    stack = await startStack({ redis: true });
+    const ingress = await stack.startIngress({ piggybackMs: 0 });
+    await stack.provision('separate');
+    const raw = await rawSocket();
+    const register = encode({
+      code: '0.02',
+      messageId: 0x2345,
+      token: Buffer.of(7, 7),
+      options: [
+        [OPTION.uriPath, 'rd'],
+        [OPTION.uriQuery, 'ep=separate'],
+      ],
+    });
+    raw.send(register, ingress.port);
+    await sleep(200);
+    // The device missed the ACK: its retransmission gets the same empty ACK, and is not handled again.
+    raw.send(register, ingress.port);
+    await sleep(200);
+    raw.close();
+    const types = (d: Buffer) => ((d[0] as number) >> 4) & 0x03;
+    const acks = raw.received.filter((d) => types(d) === 2 && codeOf(d) === '0.00');
+    expect(acks.map((d) => d.readUInt16BE(2))).toEqual([0x2345, 0x2345]);
+    const separate = raw.received.filter((d) => types(d) === 0 && codeOf(d) === '2.01');
+    expect(separate.length).toBeGreaterThanOrEqual(1);
+    expect(separate[0]?.subarray(4, 6)).toEqual(Buffer.of(7, 7));
+    expect(await counter(ingress.metrics.registrations, { op: 'register' })).toBe(1);
+    // A device of our own simulator, which handles separate responses, registers as usual.
+    await stack.provision('separate-sim');
+    expect((await (await stack.device({ nodeId: 'separate-sim' })).register()).code).toBe('2.01');
+  });
+
   it('malformed datagrams are dropped or reset, never crash the ingress', async () => {
     stack = await startStack({ redis: true });
     const ingress = await stack.startIngress();

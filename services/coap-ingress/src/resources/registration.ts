@@ -17,11 +17,12 @@ import {
   type Registration,
   type RegistrationStore,
 } from '@snooze/core';
-import type { IncomingMessage, OutgoingMessage } from 'coap';
 import { CoapError } from '../coap-errors.js';
-import { CONTENT_FORMAT, contentFormatOf } from '../codecs/content-format.js';
+import { CONTENT_FORMAT } from '../codecs/content-format.js';
 import type { FoundDevice } from '../device-directory.js';
+import type { CoapRequest, Handled } from '../endpoint.js';
 import { parseLinkFormat } from '../link-format.js';
+import { stringOptions } from '../transport/coap-options.js';
 
 export const REGISTRATION_PATH = 'rd';
 
@@ -62,33 +63,28 @@ interface Query {
   lwm2m?: string;
 }
 
-export async function handleRegistration(
-  deps: RegistrationDeps,
-  req: IncomingMessage,
-  res: OutgoingMessage,
-  path: readonly string[],
-): Promise<void> {
-  const [, registrationId, extra] = path;
+export async function handleRegistration(deps: RegistrationDeps, req: CoapRequest): Promise<Handled> {
+  const [, registrationId, extra] = req.path;
   if (extra !== undefined) throw new CoapError('NOT_FOUND', 'No such resource.');
   if (registrationId === undefined) {
     if (req.method !== 'POST') throw new CoapError('METHOD_NOT_ALLOWED', 'Register with POST /rd.');
-    return register(deps, req, res);
+    return register(deps, req);
   }
-  if (req.method === 'POST') return update(deps, req, res, registrationId);
-  if (req.method === 'DELETE') return deregister(deps, res, registrationId);
+  if (req.method === 'POST') return update(deps, req, registrationId);
+  if (req.method === 'DELETE') return deregister(deps, registrationId);
   throw new CoapError('METHOD_NOT_ALLOWED', 'Update with POST, de-register with DELETE.');
 }
 
-async function register(deps: RegistrationDeps, req: IncomingMessage, res: OutgoingMessage): Promise<void> {
-  const query = parseQuery(req.url);
+async function register(deps: RegistrationDeps, req: CoapRequest): Promise<Handled> {
+  const query = parseQuery(req.query);
   checkObjectLinks(req);
   const nodeId = query.ep;
   if (!nodeId) throw new CoapError('BAD_REQUEST', 'The endpoint name (ep) is required.');
   const now = Date.now();
   const input: Omit<NewRegistration, 'projectId' | 'deviceId' | 'productId'> = {
     nodeId,
-    address: req.rsinfo.address,
-    port: req.rsinfo.port,
+    address: req.peer.address,
+    port: req.peer.port,
     binding: query.b ?? 'U',
     lifetimeS: query.lt ?? deps.defaultLifetimeS,
     lwm2m: query.lwm2m ?? '1.0',
@@ -98,11 +94,13 @@ async function register(deps: RegistrationDeps, req: IncomingMessage, res: Outgo
   const made = await registerProvisioned(deps, input);
   if (!made) throw new CoapError('FORBIDDEN', 'Unknown endpoint.');
   const { registration, replaced } = made;
-  res.code = '2.01';
-  res.setOption('Location-Path', [Buffer.from(REGISTRATION_PATH), Buffer.from(registration.registrationId)]);
-  const followUp = await deps.events.registered(registration, replaced, now);
-  res.end();
-  followUp();
+  return {
+    response: {
+      code: '2.01',
+      options: stringOptions('Location-Path', [REGISTRATION_PATH, registration.registrationId]),
+    },
+    followUp: await deps.events.registered(registration, replaced, now),
+  };
 }
 
 /** The device of the endpoint name, registered; a cached answer the store refuses is looked up again once. */
@@ -120,21 +118,16 @@ async function registerProvisioned(
   }
 }
 
-async function update(
-  deps: RegistrationDeps,
-  req: IncomingMessage,
-  res: OutgoingMessage,
-  registrationId: string,
-): Promise<void> {
-  const query = parseQuery(req.url);
+async function update(deps: RegistrationDeps, req: CoapRequest, registrationId: string): Promise<Handled> {
+  const query = parseQuery(req.query);
   checkObjectLinks(req);
   const now = Date.now();
   // NAT rebinding: the device may come back from another address or port; it is reachable there now.
   const registration = await deps.registrations.update(
     registrationId,
     {
-      address: req.rsinfo.address,
-      port: req.rsinfo.port,
+      address: req.peer.address,
+      port: req.peer.port,
       ingressId: deps.ingressId,
       ...(query.lt !== undefined ? { lifetimeS: query.lt } : {}),
       ...(query.b !== undefined ? { binding: query.b } : {}),
@@ -143,24 +136,19 @@ async function update(
     { presence: deps.presence },
   );
   if (!registration) throw new CoapError('NOT_FOUND', 'No such registration.');
-  res.code = '2.04';
-  const followUp = await deps.events.updated(registration, now);
-  res.end();
-  followUp();
+  return { response: { code: '2.04' }, followUp: await deps.events.updated(registration, now) };
 }
 
-async function deregister(deps: RegistrationDeps, res: OutgoingMessage, registrationId: string): Promise<void> {
+async function deregister(deps: RegistrationDeps, registrationId: string): Promise<Handled> {
   const registration = await deps.registrations.remove(registrationId);
   if (!registration) throw new CoapError('NOT_FOUND', 'No such registration.');
-  res.code = '2.02';
   await deps.events.deregistered(registration);
-  res.end();
+  return { response: { code: '2.02' } };
 }
 
 /** The query of a register or update; unknown parameters (sms, Q) are ignored as LwM2M allows. */
-function parseQuery(url: string): Query {
-  const cut = url.indexOf('?');
-  const params = new URLSearchParams(cut < 0 ? '' : url.slice(cut + 1));
+function parseQuery(raw: string): Query {
+  const params = new URLSearchParams(raw);
   const query: Query = {};
   const ep = params.get('ep');
   if (ep !== null) {
@@ -187,9 +175,9 @@ function parseQuery(url: string): Query {
 }
 
 /** The payload lists the device's objects in link format (Content-Format 40) or is empty. */
-function checkObjectLinks(req: IncomingMessage): void {
+function checkObjectLinks(req: CoapRequest): void {
   if (req.payload.length === 0) return;
-  const format = contentFormatOf(req.headers['Content-Format']);
+  const format = req.contentFormat;
   if (format !== undefined && format !== CONTENT_FORMAT.linkFormat) {
     throw new CoapError('UNSUPPORTED_CONTENT_FORMAT', 'Object links must be application/link-format.');
   }

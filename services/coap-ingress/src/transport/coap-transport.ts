@@ -5,10 +5,10 @@
  * or separate), observations that keep their token for every notification. Resources sit on top
  * (`onRequest`).
  *
- * Two users: each simulated device on its own UDP socket (`UdpCoapTransport`), and the ingress, whose
- * requests to devices (observe, command writes) leave from its listening port beside node-coap's
- * Server (`endpoint.ts`). Leaner than node-coap's Agent on purpose: no stream objects and no timers
- * per answered message, which at thousands of round trips per second is a large part of the CPU.
+ * Two users: each simulated device on its own UDP socket (`UdpCoapTransport`), and the ingress on its
+ * listening port (`endpoint.ts`), which serves the devices' requests and sends its own (observe,
+ * command writes) there. Leaner than node-coap's Agent and Server on purpose: no stream objects and no
+ * timers per answered message, which at thousands of round trips per second is a large part of the CPU.
  */
 import { randomFillSync, randomInt } from 'node:crypto';
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
@@ -42,6 +42,8 @@ export interface TransportHandlers {
   onRequest(request: IncomingRequest): void;
   /** An RST that answers none of our outstanding CONs: a peer refusing one of our NON messages. */
   onReset(messageId: number, peer: Peer): void;
+  /** A datagram that is no CoAP message (dropped when absent). */
+  onUnparsable?(datagram: Buffer, peer: Peer): void;
 }
 
 /** Where datagrams go: a socket of the transport's own, or one it shares. */
@@ -231,6 +233,7 @@ export class CoapTransport {
     try {
       packet = parse(datagram);
     } catch {
+      this.handlers.onUnparsable?.(datagram, peer);
       return;
     }
     if (packet.ack || packet.reset) {
@@ -292,6 +295,17 @@ export class CoapTransport {
       return;
     }
     const datagram = encode(toPacket({ ...reply, token: packet.token }, packet.messageId, 'ack'));
+    this.replies.set(peer, packet.messageId, packet.token, datagram);
+    this.transmit(datagram, peer);
+  }
+
+  /**
+   * Acknowledges a CON request with an empty ACK (kept for its retransmissions): its answer follows as
+   * a separate response, a CON with the request's token (`send`).
+   */
+  acknowledge(request: IncomingRequest): void {
+    const { packet, peer } = request;
+    const datagram = emptyMessage(ACK, packet.messageId);
     this.replies.set(peer, packet.messageId, packet.token, datagram);
     this.transmit(datagram, peer);
   }
