@@ -14,8 +14,10 @@
  * Store round trips: a take gives the command its mid in the same round trip (takeNext with mids), and
  * the result or timeout that ends a command takes the next one in its own round trip (thenTakeNext).
  * The acknowledgement is held back briefly (DELIVERED_HOLD_MS): a result that comes meanwhile records
- * DELIVERED with it. A wake-up costs one take, then each command one round trip (its result, which
- * takes the next) when the device answers at once, two when it takes longer.
+ * DELIVERED with it. A registration update takes the first command in its own round trip
+ * (claimFirstTake). A wake-up by update then costs no store round trip of its own beyond the update,
+ * and each command one (its result, which takes the next) when the device answers at once, two when
+ * it takes longer.
  */
 import {
   type Command,
@@ -36,6 +38,7 @@ import type { IngressMetrics, Outcome } from './metrics.js';
 import { DELIVERED_HOLD_MS, presenceRefreshSlackMs } from './parameters.js';
 import type { HandOff, Presence } from './presence.js';
 import { writeCommand } from './resources/object19-write.js';
+import type { TakeClaim } from './resources/registration.js';
 import type { InFlight, Session, SessionTable } from './sessions.js';
 import { MessageTooLargeError } from './transport/coap-transport.js';
 
@@ -79,10 +82,30 @@ export class Delivery {
     this.mids = { store: deps.registrations, ttlMs: this.midTtlMs };
   }
 
-  /** The device sent something: it is awake (queue mode window) and its queue may move. */
-  wake(session: Session, now: number, refreshPresence: boolean): void {
+  /**
+   * The device sent something: it is awake (queue mode window) and its queue may move. `firstTake`:
+   * what the store already took for it with its message (claimFirstTake).
+   */
+  wake(session: Session, now: number, refreshPresence: boolean, firstTake?: TakeNextResult): void {
     this.touch(session, now, refreshPresence);
-    this.pump(session);
+    if (firstTake) void this.runPump(session, Promise.resolve(firstTake));
+    else this.pump(session);
+  }
+
+  /**
+   * Claims the device's next take for a store call that comes with the device's message (an update),
+   * as a pump would: only while no take of it is under way and nothing is in flight.
+   */
+  claimFirstTake(session: Session): TakeClaim | undefined {
+    if (session.pumping || session.inflight.size > 0) return undefined;
+    session.pumping = true;
+    return {
+      take: { device: session.ref, deadline: Date.now() + this.deps.service.ackTimeoutMs, midTtlMs: this.midTtlMs },
+      release: () => {
+        session.pumping = false;
+        if (session.pumpAgain) this.pump(session);
+      },
+    };
   }
 
   /**

@@ -10,6 +10,7 @@ import {
   type Registration,
   type RegistrationStore,
   type Runtime,
+  type TakeNextResult,
 } from '@snooze/core';
 import { type Logger, pino } from 'pino';
 import type { Registry } from 'prom-client';
@@ -31,6 +32,7 @@ import {
   REGISTRATION_PATH,
   type RegistrationDeps,
   type RegistrationEvents,
+  type TakeClaim,
 } from './resources/registration.js';
 import { Session, SessionTable } from './sessions.js';
 
@@ -189,7 +191,12 @@ class Ingress implements RegistrationEvents {
     };
   }
 
-  async updated(registration: Registration, at: number): Promise<FollowUp> {
+  claimTake(registrationId: string): TakeClaim | undefined {
+    const session = this.sessions.byRegistrationId(registrationId);
+    return session && this.delivery.claimFirstTake(session);
+  }
+
+  async updated(registration: Registration, at: number, next?: TakeNextResult): Promise<FollowUp> {
     const moved = this.moved(registration);
     const session = this.attach(registration, registration.registrationId);
     this.metrics.registrations.inc({ op: 'update' });
@@ -197,7 +204,7 @@ class Ingress implements RegistrationEvents {
       // From a new address (NAT rebinding, a new attach) the device may have lost our observation.
       if (moved || !session.observation) this.observe(session);
       if (moved) this.delivery.abandon(session);
-      this.delivery.wake(session, at, false);
+      this.delivery.wake(session, at, false, next);
     };
   }
 

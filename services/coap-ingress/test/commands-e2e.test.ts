@@ -126,6 +126,20 @@ describe('commands end to end (Redis, HTTP API)', () => {
     markDelivered.mockRestore();
   });
 
+  it('a registered device waking with an update gets its command from the update\'s own store round trip', async () => {
+    const device = await stack.provision('e2e-update');
+    const sim = await stack.device({ nodeId: 'e2e-update', binding: 'UQ' });
+    await sim.register();
+    await sleep(100);
+    const ref = await stack.service.createCommand(delayCommand(device.deviceId));
+    const takeNext = vi.spyOn(stack.service, 'takeNext');
+    expect((await sim.update()).code).toBe('2.04');
+    await stack.waitForStatus(ref, 'SUCCESSFUL');
+    expect(sim.commands).toHaveLength(1);
+    expect(takeNext).not.toHaveBeenCalled();
+    takeNext.mockRestore();
+  });
+
   it('immediate: reaches an awake device within milliseconds', async () => {
     const device = await stack.provision('e2e-awake');
     const sim = await stack.device({ nodeId: 'e2e-awake' });

@@ -234,6 +234,41 @@ function describeRegistrationStore(name: string, factory: Factory) {
       });
     });
 
+    it('updates and takes the first command with its mid in one step, only for the device it names', async () => {
+      const { store, commands, presence } = factory();
+      const ref = { projectId: 'proj1', deviceId: 'd10' };
+      const [a] = await deviceWithCommands(commands, ref, 2);
+      if (!a) throw new Error('no commands');
+      const { registration } = await store.register(input('d10', { binding: 'UQ' }));
+      const now = Date.now();
+      const take = { device: ref, deadline: now + 30_000, midTtlMs: 60_000 };
+      const options = { presence: { queueModeAwakeMs: 93_000 } };
+
+      const woke = await store.updateThenTake(registration.registrationId, { port: 40_011 }, now, options, take);
+      expect(woke?.registration).toMatchObject({
+        registrationId: registration.registrationId,
+        port: 40_011,
+        updatedAt: now,
+      });
+      expect(woke?.next).toEqual({
+        busy: false,
+        expired: 0,
+        command: { ...a, status: 'SENT', sentAt: now },
+        mid: candidateMid(a.commandId),
+      });
+      expect(await presence.isAwake(ref)).toBe(true);
+      expect(await store.commandOfMid(ref, candidateMid(a.commandId))).toBe(a.commandId);
+      // One in flight: the next wake-up takes nothing.
+      const again = await store.updateThenTake(registration.registrationId, {}, now + 1, options, take);
+      expect(again?.next).toEqual({ busy: true, expired: 0 });
+      // Another device's registration is updated, and nothing is taken for the device named.
+      const other = (await store.register(input('d11'))).registration;
+      const foreign = await store.updateThenTake(other.registrationId, {}, now + 2, options, take);
+      expect(foreign?.registration.deviceId).toBe('d11');
+      expect(foreign?.next).toBeUndefined();
+      expect(await store.updateThenTake('0-gone', {}, now, options, take)).toBeUndefined();
+    });
+
     it('sets presence with the registration and with updates, only when asked', async () => {
       const { store, presence } = factory();
       const plain = (await store.register(input('d8'))).registration;

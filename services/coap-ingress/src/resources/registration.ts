@@ -11,11 +11,14 @@
 import {
   BINDINGS,
   type Binding,
+  type DeviceRef,
   LIMITS,
   type NewRegistration,
   type PresenceRequest,
   type Registration,
   type RegistrationStore,
+  type RegistrationUpdate,
+  type TakeNextResult,
 } from '@snooze/core';
 import { CoapError } from '../coap-errors.js';
 import { CONTENT_FORMAT } from '../codecs/content-format.js';
@@ -32,9 +35,22 @@ export const REGISTRATION_PATH = 'rd';
  */
 export type FollowUp = () => void;
 
+/**
+ * A wake-up's first take, claimed for the device before its update so that the store takes its next
+ * command in the same round trip (RegistrationStore.updateThenTake).
+ */
+export interface TakeClaim {
+  take: { device: DeviceRef; deadline: number; midTtlMs: number };
+  /** The update failed, or took nothing for this device: the claim is given back. */
+  release(): void;
+}
+
 export interface RegistrationEvents {
   registered(registration: Registration, replaced: Registration | undefined, at: number): Promise<FollowUp>;
-  updated(registration: Registration, at: number): Promise<FollowUp>;
+  /** Undefined when no take may go with this update (unknown here, or a delivery under way). */
+  claimTake(registrationId: string): TakeClaim | undefined;
+  /** `next`: what the update took for the device with a claim. */
+  updated(registration: Registration, at: number, next?: TakeNextResult): Promise<FollowUp>;
   deregistered(registration: Registration): Promise<void>;
 }
 
@@ -123,20 +139,27 @@ async function update(deps: RegistrationDeps, req: CoapRequest, registrationId: 
   checkObjectLinks(req);
   const now = Date.now();
   // NAT rebinding: the device may come back from another address or port; it is reachable there now.
-  const registration = await deps.registrations.update(
-    registrationId,
-    {
-      address: req.peer.address,
-      port: req.peer.port,
-      ingressId: deps.ingressId,
-      ...(query.lt !== undefined ? { lifetimeS: query.lt } : {}),
-      ...(query.b !== undefined ? { binding: query.b } : {}),
-    },
-    now,
-    { presence: deps.presence },
-  );
-  if (!registration) throw new CoapError('NOT_FOUND', 'No such registration.');
-  return { response: { code: '2.04' }, followUp: await deps.events.updated(registration, now) };
+  const changes: RegistrationUpdate = {
+    address: req.peer.address,
+    port: req.peer.port,
+    ingressId: deps.ingressId,
+    ...(query.lt !== undefined ? { lifetimeS: query.lt } : {}),
+    ...(query.b !== undefined ? { binding: query.b } : {}),
+  };
+  const options = { presence: deps.presence };
+  const claim = deps.events.claimTake(registrationId);
+  let updated: { registration: Registration; next?: TakeNextResult } | undefined;
+  try {
+    if (claim) updated = await deps.registrations.updateThenTake(registrationId, changes, now, options, claim.take);
+    else {
+      const registration = await deps.registrations.update(registrationId, changes, now, options);
+      updated = registration && { registration };
+    }
+  } finally {
+    if (claim && !updated?.next) claim.release();
+  }
+  if (!updated) throw new CoapError('NOT_FOUND', 'No such registration.');
+  return { response: { code: '2.04' }, followUp: await deps.events.updated(updated.registration, now, updated.next) };
 }
 
 async function deregister(deps: RegistrationDeps, registrationId: string): Promise<Handled> {

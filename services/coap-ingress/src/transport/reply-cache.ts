@@ -5,17 +5,25 @@
  */
 import type { Peer } from './coap-transport.js';
 
+/**
+ * The answer as a latin1 string, not a Buffer: a cache of tens of thousands of live answers is then
+ * plain heap strings, without an ArrayBuffer (and the received datagram a token slice would keep alive)
+ * per entry for the garbage collector to copy and track.
+ */
 interface Entry {
-  token: Buffer;
-  reply: Buffer;
+  reply: string;
   expiresAt: number;
 }
 
 const PRUNE_AT = 16;
 
-/** Message ids are per sender: the ingress's cache holds those of thousands of devices. */
-function keyOf(peer: Peer, messageId: number): string {
-  return `${peer.address}:${peer.port}/${messageId}`;
+/**
+ * Message ids are per sender: the ingress's cache holds those of thousands of devices. The token too:
+ * the ingress numbers the requests to all its devices with one 16-bit counter, so a new request may
+ * reuse an id within the lifetime; a retransmission is the same message, token and all.
+ */
+function keyOf(peer: Peer, messageId: number, token: Buffer): string {
+  return `${peer.address}:${peer.port}/${messageId}/${token.toString('latin1')}`;
 }
 
 export class ReplyCache {
@@ -24,11 +32,8 @@ export class ReplyCache {
   constructor(private readonly lifetimeMs: number) {}
 
   get(peer: Peer, messageId: number, token: Buffer): Buffer | undefined {
-    const entry = this.entries.get(keyOf(peer, messageId));
-    // The token too: the ingress numbers the requests to all its devices with one 16-bit counter, so a
-    // new request may reuse an id within the lifetime; a retransmission is the same message, token and all.
-    if (!entry?.token.equals(token)) return undefined;
-    return entry.expiresAt > performance.now() ? entry.reply : undefined;
+    const entry = this.entries.get(keyOf(peer, messageId, token));
+    return entry && entry.expiresAt > performance.now() ? Buffer.from(entry.reply, 'latin1') : undefined;
   }
 
   set(peer: Peer, messageId: number, token: Buffer, reply: Buffer): void {
@@ -42,9 +47,9 @@ export class ReplyCache {
         this.entries.delete(key);
       }
     }
-    const key = keyOf(peer, messageId);
+    const key = keyOf(peer, messageId, token);
     this.entries.delete(key);
-    this.entries.set(key, { token, reply, expiresAt: now + this.lifetimeMs });
+    this.entries.set(key, { reply: reply.toString('latin1'), expiresAt: now + this.lifetimeMs });
   }
 
   clear(): void {

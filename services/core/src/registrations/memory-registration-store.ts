@@ -105,6 +105,21 @@ export class MemoryRegistrationStore implements RegistrationStore {
     return { ...found };
   }
 
+  async updateThenTake(
+    registrationId: string,
+    changes: RegistrationUpdate,
+    at: number,
+    options: RegistrationOptions,
+    take: { device: DeviceRef; deadline: number; midTtlMs: number },
+  ): Promise<{ registration: Registration; next?: TakeNextResult } | undefined> {
+    const registration = await this.update(registrationId, changes, at, options);
+    if (!registration) return undefined;
+    const { device } = take;
+    if (registration.projectId !== device.projectId || registration.deviceId !== device.deviceId)
+      return { registration };
+    return { registration, next: await this.takeNextWithMid(device, at, take.deadline, take.midTtlMs) };
+  }
+
   async remove(registrationId: string): Promise<Registration | undefined> {
     const found = this.liveById(registrationId);
     if (!found) return undefined;

@@ -27,7 +27,7 @@ end
 `;
 
 /** Lua: candidateMid and assignMid of registration.ts / RegistrationStore.assignMid. */
-const MID_LUA = `${FNV1A32_LUA}
+export const MID_LUA = `${FNV1A32_LUA}
 local function candidateMid(id) return fnv1a32(id) % ${MID_MAX} + 1 end
 
 -- The command's mid: the one it has, else candidate or the next free one; reclaims the mids of commands

@@ -5,10 +5,10 @@ import type { CommandRef, DeviceRef } from '../model.js';
 import { DEV } from '../redis/codec.js';
 import { takeNextArgs, takeNextFromReply, transitionArgs, transitionFromReply } from '../redis/delivery-calls.js';
 import { SEG as CORE_SEG, RedisKeys } from '../redis/keys.js';
-import { registerScriptTable, runTableScript, type ScriptTable } from '../redis/scripts.js';
+import { PRELUDE, registerScriptTable, runTableScript, type ScriptTable } from '../redis/scripts.js';
 import type { TakeNextResult, TransitionOutcome } from '../store.js';
 import { assertDeadline } from '../store-support.js';
-import { MID_SCRIPTS } from './redis-mids.js';
+import { MID_LUA, MID_SCRIPTS } from './redis-mids.js';
 import {
   type Binding,
   type NewRegistration,
@@ -103,24 +103,50 @@ return redis.call('HGETALL', regKey)
 `;
 
 /**
- * KEYS: id key. ARGV: registration key prefix, id, updatedAt, presence key prefix ('' = leave presence
- * alone), queue-mode window ms, then changed field/value pairs. The presence ttl is presenceTtlMs of
- * registration.ts, of the updated registration.
+ * Lua: an update. ARGV from `first`: registration key prefix, id, updatedAt, presence key prefix ('' =
+ * leave presence alone), queue-mode window ms; the changed field/value pairs from `fields`. The presence
+ * ttl is presenceTtlMs of registration.ts, of the updated registration. Returns the registration key, or
+ * nil when the registration is gone.
  */
-const UPDATE = `${RESOLVE}
-local regKey = resolve(KEYS[1], ARGV[1], ARGV[2])
-if not regKey then return nil end
-redis.call('HSET', regKey, '${R.updatedAt}', ARGV[3], unpack(ARGV, 6))
-local ttl = tonumber(redis.call('HGET', regKey, '${R.lifetimeS}')) * 1000
-redis.call('PEXPIRE', regKey, ttl)
-redis.call('PEXPIRE', KEYS[1], ttl)
-if ARGV[4] ~= '' then
-  local r = redis.call('HMGET', regKey, '${R.projectId}', '${R.deviceId}', '${R.binding}', '${R.ingressId}')
-  local presence = ttl
-  if r[3] == 'UQ' then presence = math.min(ttl, tonumber(ARGV[5])) end
-  redis.call('SET', ARGV[4] .. r[1] .. ':' .. r[2], r[4], 'PX', presence)
+const UPDATE_LUA = `${RESOLVE}
+local function update(idKey, fields)
+  local regKey = resolve(idKey, ARGV[1], ARGV[2])
+  if not regKey then return nil end
+  redis.call('HSET', regKey, '${R.updatedAt}', ARGV[3], unpack(ARGV, fields))
+  local ttl = tonumber(redis.call('HGET', regKey, '${R.lifetimeS}')) * 1000
+  redis.call('PEXPIRE', regKey, ttl)
+  redis.call('PEXPIRE', idKey, ttl)
+  if ARGV[4] ~= '' then
+    local r = redis.call('HMGET', regKey, '${R.projectId}', '${R.deviceId}', '${R.binding}', '${R.ingressId}')
+    local presence = ttl
+    if r[3] == 'UQ' then presence = math.min(ttl, tonumber(ARGV[5])) end
+    redis.call('SET', ARGV[4] .. r[1] .. ':' .. r[2], r[4], 'PX', presence)
+  end
+  return regKey
 end
+`;
+
+/** KEYS: id key. ARGV: those of the update (5), then the changed field/value pairs. */
+const UPDATE = `${UPDATE_LUA}
+local regKey = update(KEYS[1], 6)
+if not regKey then return nil end
 return redis.call('HGETALL', regKey)
+`;
+
+/**
+ * KEYS: id key, the taking device's mid hash. ARGV: those of the update (5), those of snoozeTakeNext
+ * (14), the mid ttl, then the changed field/value pairs. Returns nil when the registration is gone,
+ * else {registration (flat), the take's reply with the mid 5th, or false when the registration is
+ * another device's}.
+ */
+const UPDATE_THEN_TAKE = `${PRELUDE}${MID_LUA}${UPDATE_LUA}
+local regKey = update(KEYS[1], 21)
+if not regKey then return nil end
+local owner = redis.call('HMGET', regKey, '${R.projectId}', '${R.deviceId}')
+if owner[1] ~= ARGV[7] or owner[2] ~= ARGV[8] then return { redis.call('HGETALL', regKey), false } end
+local r = takeNext(ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11], { unpack(ARGV, 12, 19) })
+if r[3] then r[5] = assignMid(KEYS[2], r[3], candidateMid(r[3]), ARGV[20], ARGV[6] .. SEG.command) end
+return { redis.call('HGETALL', regKey), r }
 `;
 
 /** KEYS: id key. ARGV: registration key prefix, id. */
@@ -136,6 +162,7 @@ const SCRIPTS = {
   snoozeLwRegister: { keys: 4, lua: REGISTER },
   snoozeLwFind: { keys: 1, lua: FIND },
   snoozeLwUpdate: { keys: 1, lua: UPDATE },
+  snoozeLwUpdateThenTake: { keys: 2, lua: UPDATE_THEN_TAKE },
   snoozeLwRemove: { keys: 1, lua: REMOVE },
   ...MID_SCRIPTS,
 } as const satisfies ScriptTable;
@@ -230,13 +257,54 @@ export class RedisRegistrationStore implements RegistrationStore {
     at: number,
     options: RegistrationOptions = {},
   ): Promise<Registration | undefined> {
-    const { presence } = options;
     return this.byId('snoozeLwUpdate', registrationId, (base) => [
+      ...this.updateArgs(base, registrationId, at, options).slice(2),
+      ...toFields(changes),
+    ]);
+  }
+
+  /** ARGV 1..5 of an update (UPDATE_LUA). */
+  private updateArgs(
+    base: string,
+    registrationId: string,
+    at: number,
+    options: RegistrationOptions,
+  ): (string | number)[] {
+    const { presence } = options;
+    return [
+      base + SEG.registration,
+      registrationId,
       at,
       presence ? base + CORE_SEG.presence : '',
       presence?.queueModeAwakeMs ?? '',
-      ...toFields(changes),
-    ]);
+    ];
+  }
+
+  async updateThenTake(
+    registrationId: string,
+    changes: RegistrationUpdate,
+    at: number,
+    options: RegistrationOptions,
+    take: { device: DeviceRef; deadline: number; midTtlMs: number },
+  ): Promise<{ registration: Registration; next?: TakeNextResult } | undefined> {
+    const base = this.baseOfId(registrationId);
+    if (base === undefined) return undefined;
+    const { device } = take;
+    const reply = await this.run(
+      'snoozeLwUpdateThenTake',
+      [base + SEG.registrationId + registrationId, this.midKey(device)],
+      [
+        ...this.updateArgs(base, registrationId, at, options),
+        ...takeNextArgs(this.keys, device, at, take.deadline, this.inlineValueMax),
+        take.midTtlMs,
+        ...toFields(changes),
+      ],
+    );
+    if (!Array.isArray(reply)) return undefined;
+    const [flat, taken] = reply as [unknown, unknown];
+    const registration = fromFlat(flat);
+    if (!registration) return undefined;
+    return taken ? { registration, next: takeNextFromReply(taken) } : { registration };
   }
 
   remove(registrationId: string): Promise<Registration | undefined> {

@@ -71,6 +71,18 @@ export interface RegistrationStore {
     at: number,
     options?: RegistrationOptions,
   ): Promise<Registration | undefined>;
+  /**
+   * `update`, then in the same unit `takeNextWithMid(device, at, take.deadline, take.midTtlMs)` for
+   * `take.device` when the registration is that device's: a wake-up and its first command in one round
+   * trip. Undefined when the registration is gone; `next` absent when it belongs to another device.
+   */
+  updateThenTake(
+    registrationId: string,
+    changes: RegistrationUpdate,
+    at: number,
+    options: RegistrationOptions,
+    take: { device: DeviceRef; deadline: number; midTtlMs: number },
+  ): Promise<{ registration: Registration; next?: TakeNextResult } | undefined>;
   /** De-registration; returns what was removed. */
   remove(registrationId: string): Promise<Registration | undefined>;
 
