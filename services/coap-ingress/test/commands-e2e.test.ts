@@ -126,7 +126,7 @@ describe('commands end to end (Redis, HTTP API)', () => {
     markDelivered.mockRestore();
   });
 
-  it('a registered device waking with an update gets its command from the update\'s own store round trip', async () => {
+  it("a registered device waking with an update gets its command from the update's own store round trip", async () => {
     const device = await stack.provision('e2e-update');
     const sim = await stack.device({ nodeId: 'e2e-update', binding: 'UQ' });
     await sim.register();

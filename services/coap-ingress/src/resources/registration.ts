@@ -11,7 +11,6 @@
 import {
   BINDINGS,
   type Binding,
-  type DeviceRef,
   LIMITS,
   type NewRegistration,
   type PresenceRequest,
@@ -19,6 +18,7 @@ import {
   type RegistrationStore,
   type RegistrationUpdate,
   type TakeNextResult,
+  type WakeUpTake,
 } from '@snooze/core';
 import { CoapError } from '../coap-errors.js';
 import { CONTENT_FORMAT } from '../codecs/content-format.js';
@@ -40,7 +40,7 @@ export type FollowUp = () => void;
  * command in the same round trip (RegistrationStore.updateThenTake).
  */
 export interface TakeClaim {
-  take: { device: DeviceRef; deadline: number; midTtlMs: number };
+  take: WakeUpTake;
   /** The update failed, or took nothing for this device: the claim is given back. */
   release(): void;
 }

@@ -15,6 +15,7 @@ import {
   type RegistrationStore,
   type RegistrationUpdate,
   type TransitionThenTake,
+  type WakeUpTake,
 } from './registration.js';
 
 interface MidTable {
@@ -110,7 +111,7 @@ export class MemoryRegistrationStore implements RegistrationStore {
     changes: RegistrationUpdate,
     at: number,
     options: RegistrationOptions,
-    take: { device: DeviceRef; deadline: number; midTtlMs: number },
+    take: WakeUpTake,
   ): Promise<{ registration: Registration; next?: TakeNextResult } | undefined> {
     const registration = await this.update(registrationId, changes, at, options);
     if (!registration) return undefined;

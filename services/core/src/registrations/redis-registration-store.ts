@@ -18,6 +18,7 @@ import {
   type RegistrationStore,
   type RegistrationUpdate,
   type TransitionThenTake,
+  type WakeUpTake,
 } from './registration.js';
 
 /**
@@ -285,7 +286,7 @@ export class RedisRegistrationStore implements RegistrationStore {
     changes: RegistrationUpdate,
     at: number,
     options: RegistrationOptions,
-    take: { device: DeviceRef; deadline: number; midTtlMs: number },
+    take: WakeUpTake,
   ): Promise<{ registration: Registration; next?: TakeNextResult } | undefined> {
     const base = this.baseOfId(registrationId);
     if (base === undefined) return undefined;

@@ -81,7 +81,7 @@ export interface RegistrationStore {
     changes: RegistrationUpdate,
     at: number,
     options: RegistrationOptions,
-    take: { device: DeviceRef; deadline: number; midTtlMs: number },
+    take: WakeUpTake,
   ): Promise<{ registration: Registration; next?: TakeNextResult } | undefined>;
   /** De-registration; returns what was removed. */
   remove(registrationId: string): Promise<Registration | undefined>;
@@ -108,6 +108,13 @@ export interface RegistrationStore {
    * in one unit.
    */
   transitionWithMid(ref: CommandRef, change: TransitionThenTake, midTtlMs: number): Promise<TransitionOutcome>;
+}
+
+/** The take that goes with a wake-up (updateThenTake): as takeNextWithMid's arguments. */
+export interface WakeUpTake {
+  device: DeviceRef;
+  deadline: number;
+  midTtlMs: number;
 }
 
 /** A transition that takes the device's next command in the same unit. */
