@@ -16,7 +16,7 @@ import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import type { NamedOption } from 'coap-packet';
 import { type CoapError, toCoapError } from './coap-errors.js';
 import { type CoapTiming, maxTransmitWaitMs } from './coap-timing.js';
-import { type Datagram, rejectIfConfirmable, routeOf } from './demux.js';
+import { type Datagram, rejectIfConfirmable, routeOf } from './datagram-check.js';
 import { optionStrings, uintValue } from './transport/coap-options.js';
 import {
   CoapTransport,

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { toCoapError } from '../src/coap-errors.js';
 import { maxTransmitSpanMs, maxTransmitWaitMs, RFC7252_TIMING } from '../src/coap-timing.js';
 import { loadIngressConfig } from '../src/config.js';
-import { routeOf } from '../src/demux.js';
+import { routeOf } from '../src/datagram-check.js';
 import { parseLinkFormat } from '../src/link-format.js';
 import { DEDUPE_WINDOW_MS, NB_IOT_TIMING, piggybackWindowMs, QUEUE_MODE_AWAKE_MS } from '../src/parameters.js';
 import { encode, OPTION } from './raw-coap.js';
@@ -23,8 +23,8 @@ describe('CoAP timing (parameters.ts)', () => {
   });
 });
 
-describe('datagram routing (demux)', () => {
-  it('sends requests to the server and the rest to the agent', () => {
+describe('datagram check', () => {
+  it('tells requests from responses and empty messages', () => {
     expect(routeOf(encode({ code: '0.02', messageId: 1, options: [[OPTION.uriPath, 'rd']] }))).toBe('request');
     expect(routeOf(encode({ type: 1, code: '0.01', messageId: 1 }))).toBe('request');
     expect(routeOf(encode({ type: 2, code: '2.04', messageId: 1 }))).toBe('response');
