@@ -10,7 +10,8 @@ import type { DeviceBehaviour } from './simulated-device.js';
 
 const USAGE = `Usage: npm run simulate -- --devices N [options]
   --devices N              simulated devices, one UDP socket each (default 100)
-  --host H --port P        the ingress (default 127.0.0.1:5683)
+  --host H --port P        the ingress (default 127.0.0.1:5683); P1,P2,... for several replicas
+                           (device i talks to the (i mod n)-th, as a balancer with affinity would)
   --node-prefix S          node_ids are <S><i> (default sim-)
   --rate R                 wake-ups per second (default 500)
   --wake register|update   how a device wakes: its registration, or (update) a registration update
@@ -72,6 +73,13 @@ if (values.help) {
 }
 
 const devices = int('devices', 1);
+const ports = String(values.port)
+  .split(',')
+  .map((port) => Number(port));
+if (!ports.every((port) => Number.isInteger(port) && port >= 1 && port <= 65_535)) {
+  process.stderr.write(`--port must be one or more ports, comma-separated\n${USAGE}\n`);
+  process.exit(2);
+}
 const commands = int('commands', 0);
 const nodePrefix = values['node-prefix'] as string;
 if (values.binding !== 'U' && values.binding !== 'UQ') throw new Error('--binding must be U or UQ');
@@ -120,7 +128,8 @@ async function beforeWake(): Promise<void> {
 const report: FleetReport = await runFleet({
   devices,
   host: values.host as string,
-  port: int('port', 1),
+  port: ports[0] as number,
+  ports,
   nodePrefix,
   rate: int('rate', 1),
   wakeWith,

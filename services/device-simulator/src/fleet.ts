@@ -12,6 +12,8 @@ export interface FleetOptions {
   devices: number;
   host: string;
   port: number;
+  /** Several ingress replicas: device i talks to `ports[i % ports.length]` (instead of `port`). */
+  ports?: readonly number[];
   nodePrefix: string;
   /** Wake-ups per second. */
   rate: number;
@@ -89,7 +91,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetReport> {
       ...options.device,
       nodeId: `${options.nodePrefix}${i}`,
       host: options.host,
-      port: options.port,
+      port: options.ports?.length ? (options.ports[i % options.ports.length] as number) : options.port,
     });
     let answered = 0;
     device.on('command', (command: ReceivedCommand) => {
