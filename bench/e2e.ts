@@ -44,7 +44,9 @@ interface Scenario {
   wake: 'update' | 'register';
   rate: number;
 }
-const SCENARIOS: Scenario[] = (process.env.BENCH_SCENARIOS ?? 'update:400,update:2000,update:2100,update:2500,register:2000')
+const SCENARIOS: Scenario[] = (
+  process.env.BENCH_SCENARIOS ?? 'update:400,update:2000,update:2100,update:2500,register:2000'
+)
   .split(',')
   .map((spec) => {
     const [wake, rate] = spec.split(':');
