@@ -233,10 +233,8 @@ export class Delivery {
 
   /** Records a held acknowledgement now (its hold ended, or the write is abandoned). */
   private recordDelivered(entry: InFlight, ref: CommandRef): void {
-    if (entry.deliveredHold === undefined) return;
-    clearTimeout(entry.deliveredHold);
-    entry.deliveredHold = undefined;
-    void this.transition(this.deps.service.markDelivered(ref, { brief: true, at: entry.deliveredAt }));
+    const at = this.takeHeldDelivery(entry);
+    if (at !== undefined) void this.transition(this.deps.service.markDelivered(ref, { brief: true, at }));
   }
 
   /** The time of an acknowledgement still held back, which the result then records; stops the hold. */
