@@ -1,8 +1,7 @@
-import { LEGAL_FROM } from '../lifecycle.js';
 import type { Command, CommandRef, CommandStatus, DeviceRef } from '../model.js';
 import type { TakeNextResult, TransitionOutcome, TransitionRequest } from '../store.js';
-import { placementOf, stampOf } from '../store-support.js';
-import { CMD, commandFromFields, fieldsFromFlat } from './codec.js';
+import { placementOf } from '../store-support.js';
+import { commandFromFields, fieldsFromFlat } from './codec.js';
 import type { RedisKeys } from './keys.js';
 
 /**
@@ -10,30 +9,6 @@ import type { RedisKeys } from './keys.js';
  * scripts.ts) and reads their replies. RedisStore uses them, and so do the registration store's
  * variants that give the command taken its mid in the same script (registrations/redis-mids.ts).
  */
-
-/** A target status as the scripts take it: status, legal predecessors, placement, stamp field. */
-function target(status: CommandStatus): string[] {
-  return [status, LEGAL_FROM[status].join(','), placementOf(status), stampField(status)];
-}
-
-/** Every status's target, made once (they are constant). */
-export const TARGETS: Readonly<Record<CommandStatus, readonly string[]>> = {
-  PENDING: target('PENDING'),
-  SENT: target('SENT'),
-  DELIVERED: target('DELIVERED'),
-  SUCCESSFUL: target('SUCCESSFUL'),
-  FAILED: target('FAILED'),
-  TIMEOUT: target('TIMEOUT'),
-  EXPIRED: target('EXPIRED'),
-};
-
-/** The two targets of a take: delivery (SENT), then expiry at dequeue (EXPIRED). */
-const TAKE_TARGETS: readonly string[] = [...TARGETS.SENT, ...TARGETS.EXPIRED];
-
-export function stampField(status: CommandStatus): string {
-  const stamp = stampOf(status);
-  return stamp ? CMD[stamp] : '';
-}
 
 /** ARGV of `takeNext` (the snoozeTakeNext script and its variants). */
 export function takeNextArgs(
@@ -43,12 +18,8 @@ export function takeNextArgs(
   deadline: number,
   inlineMax: number,
 ): (string | number)[] {
-  return [keys.baseOf(ref), ref.projectId, ref.deviceId, now, deadline, inlineMax, ...TAKE_TARGETS];
+  return [keys.baseOf(ref), ref.projectId, ref.deviceId, now, deadline, inlineMax];
 }
-
-/** The step a result passes through when its acknowledgement was not recorded yet (TransitionRequest.deliveredAt). */
-const DELIVERED_ON_THE_WAY: readonly string[] = ['DELIVERED', LEGAL_FROM.DELIVERED.join(','), stampField('DELIVERED')];
-const NO_PASS_THROUGH: readonly string[] = ['', '', '', ''];
 
 /** ARGV of `transitionThenTake` (the snoozeTransition script and its variants). */
 export function transitionArgs(
@@ -57,7 +28,6 @@ export function transitionArgs(
   change: TransitionRequest,
   inlineMax: number,
 ): (string | number)[] {
-  const placement = placementOf(change.to);
   const args: (string | number)[] = [
     keys.baseOf(ref),
     ref.commandId,
@@ -65,16 +35,14 @@ export function transitionArgs(
     ref.deviceId,
     change.to,
     change.from.join(','),
-    placement,
-    stampField(change.to),
     change.at,
-    placement === 'active' ? (change.deadline ?? change.at) : change.at,
+    placementOf(change.to) === 'active' ? (change.deadline ?? change.at) : change.at,
     change.result === undefined ? '' : JSON.stringify(change.result),
     inlineMax,
     change.brief ? '1' : '',
-    ...(change.deliveredAt === undefined ? NO_PASS_THROUGH : [change.deliveredAt, ...DELIVERED_ON_THE_WAY]),
+    change.deliveredAt ?? '',
   ];
-  if (change.takeNext) args.push(change.takeNext.deadline, ...TAKE_TARGETS);
+  if (change.takeNext) args.push(change.takeNext.deadline);
   return args;
 }
 

@@ -1,12 +1,16 @@
 import type { Redis } from 'ioredis';
+import { LEGAL_FROM } from '../lifecycle.js';
+import { COMMAND_STATUSES } from '../model.js';
+import { placementOf, stampOf } from '../store-support.js';
 import { CMD, DEV } from './codec.js';
 import { SEG } from './keys.js';
 
 /**
  * The Lua scripts of RedisStore. Each multi-key change is one script, so it is atomic and needs one
  * round trip. The scripts know the key layout and field names (generated from keys.ts / codec.ts
- * into the `SEG` and `F` tables below) but no lifecycle rule: the caller passes every target status
- * with its legal predecessors (`from`, from LEGAL_FROM), its index placement and its time-stamp field.
+ * into the `SEG` and `F` tables below) and the lifecycle's rules (legal predecessors, index placement and
+ * time stamp of each status: the `LIFE` table, generated from lifecycle.ts), never restated; a caller
+ * may narrow a transition's predecessors (`from`).
  *
  * Cluster: each script touches keys of one partition only, all tagged `{pN}`. Keys known up front
  * are declared in KEYS; keys derived from index members inside a script (command hashes found by the
@@ -25,6 +29,15 @@ const luaTable = (entries: Record<string, string>): string =>
     .join(', ')} }`;
 
 /**
+ * The lifecycle as the scripts use it (lifecycle.ts, store-support.ts), by status: legal predecessors
+ * (csv), index placement, and the name of the time it stamps ('' for none; `F[stamp]` is its field).
+ */
+const LIFE_LUA = `{ ${COMMAND_STATUSES.map(
+  (status) =>
+    `${status} = { from = '${LEGAL_FROM[status].join(',')}', place = '${placementOf(status)}', stamp = '${stampOf(status) ?? ''}' }`,
+).join(', ')} }`;
+
+/**
  * The Lua library every command script starts with: key segments and field names, index placement, events,
  * and the two delivery steps (`transition`, `takeNext`) as functions. Scripts of other modules that change
  * commands in the same unit as keys of their own (the registration store's mids) start with it too, so a
@@ -34,6 +47,7 @@ export const PRELUDE = `
 local F = ${luaTable(CMD)}
 local DF = ${luaTable(DEV)}
 local SEG = ${luaTable(SEG)}
+local LIFE = ${LIFE_LUA}
 
 local function inList(csv, value)
   return value ~= nil and value ~= false and string.find(',' .. csv .. ',', ',' .. value .. ',', 1, true) ~= nil
@@ -54,17 +68,35 @@ local function cmdKey(base, id) return base .. SEG.command .. id end
 local function parasKey(base, id) return base .. SEG.paras .. id end
 local function resultKey(base, id) return base .. SEG.result .. id end
 
--- Moves an id into the per-device and partition indexes of its placement. Final commands never
--- move again, so only the pending/active indexes need clearing.
-local function place(dk, pk, id, placement, score)
-  redis.call('ZREM', dk.pend, id)
-  redis.call('ZREM', dk.act, id)
-  redis.call('ZREM', pk.exp, id)
-  redis.call('ZREM', pk.tmo, id)
-  if placement == 'pending' then
+-- What a script needs of a command (its event's fields and the delivery's checks), read once and kept
+-- current by change(); nil when the hash is gone.
+local function readCommand(ck)
+  local v = redis.call('HMGET', ck, F.projectId, F.deviceId, F.status, F.createdAt, F.expiresAt, F.sentAt,
+                       F.deliveredAt, F.respondedAt)
+  if not v[3] then return nil end
+  return { projectId = v[1], deviceId = v[2], status = v[3], createdAt = v[4], expiresAt = v[5],
+           sentAt = v[6] or nil, deliveredAt = v[7] or nil, respondedAt = v[8] or nil }
+end
+
+-- Moves an id from the indexes of placement \`from\` (nil: a new command) to those of \`to\`. Final
+-- commands never move again; within a placement only the partition index's score (the deadline) moves.
+local function place(dk, pk, id, from, to, score)
+  if from == to then
+    if to == 'pending' then redis.call('ZADD', pk.exp, score, id)
+    elseif to == 'active' then redis.call('ZADD', pk.tmo, score, id) end
+    return
+  end
+  if from == 'pending' then
+    redis.call('ZREM', dk.pend, id)
+    redis.call('ZREM', pk.exp, id)
+  elseif from == 'active' then
+    redis.call('ZREM', dk.act, id)
+    redis.call('ZREM', pk.tmo, id)
+  end
+  if to == 'pending' then
     redis.call('ZADD', dk.pend, 0, id)
     redis.call('ZADD', pk.exp, score, id)
-  elseif placement == 'active' then
+  elseif to == 'active' then
     redis.call('ZADD', dk.act, 0, id)
     redis.call('ZADD', pk.tmo, score, id)
   else
@@ -73,113 +105,131 @@ local function place(dk, pk, id, placement, score)
   end
 end
 
--- Appends the command's current state as an event: everything a notification needs, as one JSON field
--- of string values (cjson then has no number or empty-table ambiguity to get wrong; the result stays the
--- JSON text it is stored as). One field instead of thirteen: readers decode one string per event.
-local function emit(base, dk, pk, id, at)
-  local c = redis.call('HMGET', cmdKey(base, id), F.projectId, F.deviceId, F.status, F.createdAt,
-                       F.sentAt, F.deliveredAt, F.respondedAt, F.result)
-  local f = { projectId = c[1], deviceId = c[2], commandId = id, status = c[3], at = at, createdAt = c[4] }
-  local function add(name, value)
-    if value then f[name] = value end
-  end
-  add('sentAt', c[5])
-  add('deliveredAt', c[6])
-  add('respondedAt', c[7])
-  add('result', c[8] or redis.call('GET', resultKey(base, id)))
+-- The device fields every event of a script carries, read once per script run.
+local deviceCache = {}
+local function deviceOf(dk)
+  local cached = deviceCache[dk.dev]
+  if cached then return cached end
   local dv = redis.call('HMGET', dk.dev, DF.nodeId, DF.productId, DF.gatewayId, DF.profile)
-  add('nodeId', dv[1])
-  add('productId', dv[2])
-  add('gatewayId', dv[3])
+  local device = { nodeId = dv[1] or nil, productId = dv[2] or nil, gatewayId = dv[3] or nil }
   if dv[4] then
     local ok, profile = pcall(cjson.decode, dv[4])
-    if ok and type(profile) == 'table' and type(profile.appId) == 'string' then add('appId', profile.appId) end
+    if ok and type(profile) == 'table' and type(profile.appId) == 'string' then device.appId = profile.appId end
   end
+  deviceCache[dk.dev] = device
+  return device
+end
+
+-- Appends the command's current state as an event: everything a notification needs, as one JSON field
+-- of string values (cjson then has no number or empty-table ambiguity to get wrong; the result stays the
+-- JSON text it is stored as). One field instead of thirteen: readers decode one string per event. A
+-- result is only ever recorded by the change that ends the command, so only that change's event has one.
+local function emit(pk, dk, id, c, at, result)
+  local dv = deviceOf(dk)
+  local f = { projectId = c.projectId, deviceId = c.deviceId, commandId = id, status = c.status, at = at,
+              createdAt = c.createdAt, sentAt = c.sentAt, deliveredAt = c.deliveredAt,
+              respondedAt = c.respondedAt, nodeId = dv.nodeId, productId = dv.productId,
+              gatewayId = dv.gatewayId, appId = dv.appId }
+  if result ~= '' then f.result = result end
   redis.call('XADD', pk.events, '*', 'j', cjson.encode(f))
 end
 
--- Stores a JSON value inline when short (the hash stays listpack-encoded) or in its own key.
-local function putJson(ck, field, key, json, inlineMax)
+-- Adds a JSON value to an HSET's field/value list when short (the hash stays listpack-encoded),
+-- else stores it in a key of its own. Paras and results are each written once, so neither form has an
+-- older copy of the other to remove.
+local function addJson(set, field, key, json, inlineMax)
   if #json <= tonumber(inlineMax) then
-    redis.call('HSET', ck, field, json)
-    redis.call('DEL', key)
+    set[#set + 1] = field
+    set[#set + 1] = json
   else
     redis.call('SET', key, json)
-    redis.call('HDEL', ck, field)
   end
 end
 
--- Applies a change whose legality the caller has checked: status, stamp, result, indexes, event.
-local function change(base, dk, pk, id, to, at, placement, score, stamp, result, inlineMax)
-  local ck = cmdKey(base, id)
-  redis.call('HSET', ck, F.status, to)
-  if stamp ~= '' then redis.call('HSET', ck, stamp, at) end
-  if result ~= '' then putJson(ck, F.result, resultKey(base, id), result, inlineMax) end
-  place(dk, pk, id, placement, score)
-  emit(base, dk, pk, id, at)
+-- Applies a change whose legality the caller has checked to the command c (as readCommand gave it):
+-- status, stamp, result, indexes, event.
+local function change(base, dk, pk, id, c, to, at, score, result, inlineMax)
+  local life = LIFE[to]
+  local set = { F.status, to }
+  if life.stamp ~= '' then
+    set[3], set[4] = F[life.stamp], at
+    c[life.stamp] = at
+  end
+  if result ~= '' then addJson(set, F.result, resultKey(base, id), result, inlineMax) end
+  redis.call('HSET', cmdKey(base, id), unpack(set))
+  place(dk, pk, id, LIFE[c.status].place, life.place, score)
+  c.status = to
+  emit(pk, dk, id, c, at, result)
 end
 
+-- The command as the caller reads it back: its hash and, only when they are not inline, its paras and
+-- (of a final command, the only kind with one) its result.
 local function snapshot(base, id)
-  return { redis.call('HGETALL', cmdKey(base, id)), redis.call('GET', parasKey(base, id)),
-           redis.call('GET', resultKey(base, id)) }
+  local flat = redis.call('HGETALL', cmdKey(base, id))
+  local paras, result, final = false, false, false
+  for i = 1, #flat, 2 do
+    local field = flat[i]
+    if field == F.paras then paras = true
+    elseif field == F.result then result = true
+    elseif field == F.status then final = LIFE[flat[i + 1]].place == 'history' end
+  end
+  return { flat, (not paras) and redis.call('GET', parasKey(base, id)),
+           (final and not result) and redis.call('GET', resultKey(base, id)) }
 end
 
 -- One command's status change, checked against its legal predecessors. ck is the command hash; a holds
--- the 17 values of a transition: base, id, projectId, deviceId, to, from (csv), placement, stamp field, at,
--- score, result JSON (or ''), inlineMax, brief ('1': no snapshot back), then a step the command passes
--- through first when it is in that step's predecessors: its time ('' for none), status, from (csv) and
--- stamp field (announced with an event of its own; the change that follows places the command).
+-- the 12 values of a transition: base, id, projectId, deviceId, to, from (csv), at, score, result JSON
+-- (or ''), inlineMax, brief ('1': no snapshot back), and the time of the DELIVERED step ('' for none)
+-- that a command still SENT passes through first, announced with an event of its own.
 -- Returns {1, snapshot or false} | {0, 'not_found'} | {0, 'illegal', current}.
 local function transition(ck, a)
   local base, id, p, d = a[1], a[2], a[3], a[4]
-  local cur = redis.call('HMGET', ck, F.projectId, F.deviceId, F.status)
-  if not cur[3] or cur[1] ~= p or cur[2] ~= d then return { 0, 'not_found' } end
-  if not inList(a[6], cur[3]) then return { 0, 'illegal', cur[3] } end
+  local c = readCommand(ck)
+  if not c or c.projectId ~= p or c.deviceId ~= d then return { 0, 'not_found' } end
+  if not inList(a[6], c.status) then return { 0, 'illegal', c.status } end
   local dk, pk = devKeys(base, p, d), partKeys(base)
-  if a[14] ~= '' and inList(a[16], cur[3]) then
-    redis.call('HSET', ck, F.status, a[15], a[17], a[14])
-    emit(base, dk, pk, id, a[14])
+  if a[12] ~= '' and inList(LIFE.DELIVERED.from, c.status) then
+    change(base, dk, pk, id, c, 'DELIVERED', a[12], a[8], '', a[10])
   end
-  change(base, dk, pk, id, a[5], a[9], a[7], a[10], a[8], a[11], a[12])
-  if a[13] == '1' then return { 1, false } end
+  change(base, dk, pk, id, c, a[5], a[7], a[8], a[9], a[10])
+  if a[11] == '1' then return { 1, false } end
   return { 1, snapshot(base, id) }
 end
 
 -- Serial delivery: unless a command of the device is in flight, its oldest PENDING one becomes SENT with
--- deadline; overdue ones met on the way become EXPIRED instead of being sent. t holds two targets of 4
--- values (status, from csv, placement, stamp): t[1..4] the delivery one (SENT), t[5..8] the expiry one.
+-- deadline; overdue ones met on the way become EXPIRED instead of being sent.
 -- Returns {busy 0|1, expired count} plus, when one was taken, its id and snapshot.
-local function takeNext(base, p, d, now, deadline, inlineMax, t)
+local function takeNext(base, p, d, now, deadline, inlineMax)
   local dk, pk = devKeys(base, p, d), partKeys(base)
   if redis.call('ZCARD', dk.act) > 0 then return { 1, 0 } end
   local expired = 0
   while true do
     local id = redis.call('ZRANGE', dk.pend, 0, 0)[1]
     if not id then return { 0, expired } end
-    local c = redis.call('HMGET', cmdKey(base, id), F.status, F.expiresAt)
-    if not inList(t[2], c[1]) then
+    local c = readCommand(cmdKey(base, id))
+    if not c or not inList(LIFE.SENT.from, c.status) then
       -- An index entry without a record the delivery may take: drop it so the queue cannot stall.
       redis.call('ZREM', dk.pend, id)
       redis.call('ZREM', pk.exp, id)
-    elseif tonumber(c[2]) <= tonumber(now) and inList(t[6], c[1]) then
-      change(base, dk, pk, id, t[5], now, t[7], now, t[8], '', inlineMax)
+    elseif tonumber(c.expiresAt) <= tonumber(now) and inList(LIFE.EXPIRED.from, c.status) then
+      change(base, dk, pk, id, c, 'EXPIRED', now, now, '', inlineMax)
       expired = expired + 1
     else
-      change(base, dk, pk, id, t[1], now, t[3], deadline, t[4], '', inlineMax)
+      change(base, dk, pk, id, c, 'SENT', now, deadline, '', inlineMax)
       return { 0, expired, id, snapshot(base, id) }
     end
   end
 end
 
--- A transition (ARGV[1..17], see transition()) whose caller may ask, with ARGV[18] = the ack deadline and
--- ARGV[19..26] = the two take targets, for the device's next command in the same unit: taken at the
--- transition's time, whatever the transition's outcome (a late or repeated result still frees the device
--- when its command is over). The take's reply is then the 4th element (the 3rd is false unless 'illegal').
+-- A transition (ARGV[1..12], see transition()) whose caller may ask, with ARGV[13] = the ack deadline,
+-- for the device's next command in the same unit: taken at the transition's time, whatever the
+-- transition's outcome (a late or repeated result still frees the device when its command is over). The
+-- take's reply is then the 4th element (the 3rd is false unless 'illegal').
 local function transitionThenTake(ck)
   local r = transition(ck, ARGV)
-  if ARGV[18] == nil then return r end
+  if ARGV[13] == nil then return r end
   r[3] = r[3] or false
-  r[4] = takeNext(ARGV[1], ARGV[3], ARGV[4], ARGV[9], ARGV[18], ARGV[12], { unpack(ARGV, 19, 26) })
+  r[4] = takeNext(ARGV[1], ARGV[3], ARGV[4], ARGV[7], ARGV[13], ARGV[10])
   return r
 end
 `;
@@ -198,17 +248,18 @@ if placement == 'pending' and redis.call('ZCARD', dk.pend) >= tonumber(ARGV[7]) 
   return { 0, 'COMMAND_CACHE_FULL' }
 end
 local ck = cmdKey(base, id)
-redis.call('HSET', ck, unpack(ARGV, 11))
-putJson(ck, F.paras, parasKey(base, id), ARGV[9], ARGV[8])
-place(dk, pk, id, placement, ARGV[6])
-emit(base, dk, pk, id, ARGV[10])
+local set = { unpack(ARGV, 11) }
+addJson(set, F.paras, parasKey(base, id), ARGV[9], ARGV[8])
+redis.call('HSET', ck, unpack(set))
+place(dk, pk, id, nil, placement, ARGV[6])
+emit(pk, dk, id, readCommand(ck), ARGV[10], '')
 return { 1 }
 `;
 
 /**
- * KEYS: command hash. ARGV: base, id, projectId, deviceId, to, from (csv), placement, stamp field,
- * at, score, result JSON (or ''), inlineMax, brief ('1' or ''); optionally the take-next deadline and
- * targets (see transitionThenTake).
+ * KEYS: command hash. ARGV: base, id, projectId, deviceId, to, from (csv), at, score, result JSON (or
+ * ''), inlineMax, brief ('1' or ''), DELIVERED step time (or ''); optionally the take-next deadline (see
+ * transitionThenTake).
  * Returns {1, snapshot or false} | {0, 'not_found'} | {0, 'illegal', current}, with the take's reply 4th
  * when asked.
  */
@@ -217,31 +268,29 @@ return transitionThenTake(KEYS[1])
 `;
 
 /**
- * KEYS: the device's pending index. ARGV: base, projectId, deviceId, now, deadline, inlineMax,
- * then two targets of 4 values each (status, from csv, placement, stamp): the delivery one (SENT)
- * and the expiry one (EXPIRED).
+ * KEYS: the device's pending index. ARGV: base, projectId, deviceId, now, deadline, inlineMax.
  * Returns {busy 0|1, expired count} plus, when one was taken, its id and snapshot.
  */
 const TAKE_NEXT = `${PRELUDE}
-return takeNext(ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], { unpack(ARGV, 7, 14) })
+return takeNext(ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6])
 `;
 
 /**
  * KEYS: expiry, timeout, retention indexes and events of the partition. ARGV: base, now, retentionMs,
- * batch, inlineMax, then the expiry target and the timeout target (4 values each, as above).
+ * batch, inlineMax.
  * Returns {expired, timedOut, purged, more 0|1}.
  */
 const SWEEP = `${PRELUDE}
 local base, now, batch = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[4])
 local inlineMax = ARGV[5]
 local pk = partKeys(base)
-local function endOverdue(index, to, from, placement, stamp)
+local function endOverdue(index, to)
   local ids = redis.call('ZRANGE', index, '-inf', now, 'BYSCORE', 'LIMIT', 0, batch)
   local ended = 0
   for _, id in ipairs(ids) do
-    local c = redis.call('HMGET', cmdKey(base, id), F.projectId, F.deviceId, F.status)
-    if inList(from, c[3]) then
-      change(base, devKeys(base, c[1], c[2]), pk, id, to, ARGV[2], placement, ARGV[2], stamp, '', inlineMax)
+    local c = readCommand(cmdKey(base, id))
+    if c and inList(LIFE[to].from, c.status) then
+      change(base, devKeys(base, c.projectId, c.deviceId), pk, id, c, to, ARGV[2], ARGV[2], '', inlineMax)
       ended = ended + 1
     else
       redis.call('ZREM', index, id)
@@ -249,8 +298,8 @@ local function endOverdue(index, to, from, placement, stamp)
   end
   return ended, #ids
 end
-local expired, seenExpired = endOverdue(pk.exp, ARGV[6], ARGV[7], ARGV[8], ARGV[9])
-local timedOut, seenTimedOut = endOverdue(pk.tmo, ARGV[10], ARGV[11], ARGV[12], ARGV[13])
+local expired, seenExpired = endOverdue(pk.exp, 'EXPIRED')
+local timedOut, seenTimedOut = endOverdue(pk.tmo, 'TIMEOUT')
 local old = redis.call('ZRANGE', pk.ret, '-inf', now - tonumber(ARGV[3]), 'BYSCORE', 'LIMIT', 0, batch)
 for _, id in ipairs(old) do
   local c = redis.call('HMGET', cmdKey(base, id), F.projectId, F.deviceId)

@@ -39,7 +39,7 @@ import {
   eventFromFields,
   type Fields,
 } from './codec.js';
-import { TARGETS, takeNextArgs, takeNextFromReply, transitionArgs, transitionFromReply } from './delivery-calls.js';
+import { takeNextArgs, takeNextFromReply, transitionArgs, transitionFromReply } from './delivery-calls.js';
 import { RedisKeys } from './keys.js';
 import { registerScripts, runScript } from './scripts.js';
 
@@ -305,15 +305,7 @@ export class RedisStore implements CommandStore {
       this.redis,
       'snoozeSweep',
       [k.expiry(partition), k.timeouts(partition), k.retention(partition), k.events(partition)],
-      [
-        k.base(partition),
-        now,
-        retentionMs,
-        this.sweepBatch,
-        this.inlineValueMax,
-        ...TARGETS.EXPIRED,
-        ...TARGETS.TIMEOUT,
-      ],
+      [k.base(partition), now, retentionMs, this.sweepBatch, this.inlineValueMax],
     )) as [number, number, number, number];
     return { expired: reply[0], timedOut: reply[1], purged: reply[2], more: reply[3] === 1 };
   }

@@ -34,8 +34,10 @@ local function candidateMid(id) return fnv1a32(id) % ${MID_MAX} + 1 end
 -- that left the queue once the device has ${MID_RECLAIM_AT} (cmdPrefix .. id is a command hash).
 local function assignMid(midKey, id, candidate, ttl, cmdPrefix)
   local existing = redis.call('HGET', midKey, 'c:' .. id)
-  redis.call('PEXPIRE', midKey, ttl)
-  if existing then return tonumber(existing) end
+  if existing then
+    redis.call('PEXPIRE', midKey, ttl)
+    return tonumber(existing)
+  end
   if redis.call('HLEN', midKey) >= ${2 * MID_RECLAIM_AT} then
     local live = ',${QUEUE_STATUSES.join(',')},'
     local flat = redis.call('HGETALL', midKey)
@@ -68,23 +70,23 @@ return assignMid(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4])
 `;
 
 /**
- * KEYS: the device's pending index, its mid hash. ARGV: those of snoozeTakeNext (14), then the mid ttl.
+ * KEYS: the device's pending index, its mid hash. ARGV: those of snoozeTakeNext (6), then the mid ttl.
  * Returns the reply of snoozeTakeNext, with the mid 5th when a command was taken.
  */
 const TAKE_NEXT = `${PRELUDE}${MID_LUA}
-local r = takeNext(ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], { unpack(ARGV, 7, 14) })
-if r[3] then r[5] = assignMid(KEYS[2], r[3], candidateMid(r[3]), ARGV[15], ARGV[1] .. SEG.command) end
+local r = takeNext(ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6])
+if r[3] then r[5] = assignMid(KEYS[2], r[3], candidateMid(r[3]), ARGV[7], ARGV[1] .. SEG.command) end
 return r
 `;
 
 /**
- * KEYS: command hash, the device's mid hash. ARGV: those of snoozeTransition with its take (26), then
+ * KEYS: command hash, the device's mid hash. ARGV: those of snoozeTransition with its take (13), then
  * the mid ttl. Returns the reply of snoozeTransition, the take's with the mid 5th when one was taken.
  */
 const TRANSITION = `${PRELUDE}${MID_LUA}
 local r = transitionThenTake(KEYS[1])
 local t = r[4]
-if t and t[3] then t[5] = assignMid(KEYS[2], t[3], candidateMid(t[3]), ARGV[27], ARGV[1] .. SEG.command) end
+if t and t[3] then t[5] = assignMid(KEYS[2], t[3], candidateMid(t[3]), ARGV[14], ARGV[1] .. SEG.command) end
 return r
 `;
 

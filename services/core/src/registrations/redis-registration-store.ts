@@ -83,47 +83,57 @@ return { previous, productId }
 `;
 
 /**
- * Resolves an id key to its registration hash, or returns nil when either is gone or the hash now
- * belongs to a newer registration of the device.
+ * Resolves an id key to its registration hash and the values of the hash's \`fields\` (a list, read in
+ * the same call), or returns nil when either is gone or the hash now belongs to a newer registration of
+ * the device.
  */
 const RESOLVE = `
-local function resolve(idKey, regPrefix, id)
+local function resolve(idKey, regPrefix, id, fields)
   local dev = redis.call('GET', idKey)
   if not dev then return nil end
   local regKey = regPrefix .. dev
-  if redis.call('HGET', regKey, '${R.registrationId}') ~= id then return nil end
-  return regKey
+  local values = redis.call('HMGET', regKey, '${R.registrationId}', unpack(fields))
+  if values[1] ~= id then return nil end
+  return regKey, { unpack(values, 2) }
 end
 `;
 
 /** KEYS: id key. ARGV: registration key prefix, id. */
 const FIND = `${RESOLVE}
-local regKey = resolve(KEYS[1], ARGV[1], ARGV[2])
+local regKey = resolve(KEYS[1], ARGV[1], ARGV[2], {})
 if not regKey then return nil end
 return redis.call('HGETALL', regKey)
 `;
 
 /**
  * Lua: an update. ARGV from `first`: registration key prefix, id, updatedAt, presence key prefix ('' =
- * leave presence alone), queue-mode window ms; the changed field/value pairs from `fields`. The presence
- * ttl is presenceTtlMs of registration.ts, of the updated registration. Returns the registration key, or
- * nil when the registration is gone.
+ * leave presence alone), queue-mode window ms; the changed field/value pairs from \`fields\`. The presence
+ * ttl is presenceTtlMs of registration.ts, of the updated registration. Returns the registration key and
+ * its owner's project and device ids, or nil when the registration is gone.
  */
 const UPDATE_LUA = `${RESOLVE}
 local function update(idKey, fields)
-  local regKey = resolve(idKey, ARGV[1], ARGV[2])
+  local regKey, r = resolve(idKey, ARGV[1], ARGV[2],
+                            { '${R.lifetimeS}', '${R.binding}', '${R.ingressId}', '${R.projectId}', '${R.deviceId}' })
   if not regKey then return nil end
+  -- The fields the presence needs, as the update leaves them.
+  local lifetime, binding, ingress = r[1], r[2], r[3]
+  for i = fields, #ARGV, 2 do
+    local name, value = ARGV[i], ARGV[i + 1]
+    if name == '${R.lifetimeS}' then lifetime = value
+    elseif name == '${R.binding}' then binding = value
+    elseif name == '${R.ingressId}' then ingress = value end
+  end
   redis.call('HSET', regKey, '${R.updatedAt}', ARGV[3], unpack(ARGV, fields))
-  local ttl = tonumber(redis.call('HGET', regKey, '${R.lifetimeS}')) * 1000
+  local ttl = tonumber(lifetime) * 1000
   redis.call('PEXPIRE', regKey, ttl)
   redis.call('PEXPIRE', idKey, ttl)
   if ARGV[4] ~= '' then
-    local r = redis.call('HMGET', regKey, '${R.projectId}', '${R.deviceId}', '${R.binding}', '${R.ingressId}')
     local presence = ttl
-    if r[3] == 'UQ' then presence = math.min(ttl, tonumber(ARGV[5])) end
-    redis.call('SET', ARGV[4] .. r[1] .. ':' .. r[2], r[4], 'PX', presence)
+    if binding == 'UQ' then presence = math.min(ttl, tonumber(ARGV[5])) end
+    redis.call('SET', ARGV[4] .. r[4] .. ':' .. r[5], ingress, 'PX', presence)
   end
-  return regKey
+  return regKey, r[4], r[5]
 end
 `;
 
@@ -136,23 +146,22 @@ return redis.call('HGETALL', regKey)
 
 /**
  * KEYS: id key, the taking device's mid hash. ARGV: those of the update (5), those of snoozeTakeNext
- * (14), the mid ttl, then the changed field/value pairs. Returns nil when the registration is gone,
+ * (6), the mid ttl, then the changed field/value pairs. Returns nil when the registration is gone,
  * else {registration (flat), the take's reply with the mid 5th, or false when the registration is
  * another device's}.
  */
 const UPDATE_THEN_TAKE = `${PRELUDE}${MID_LUA}${UPDATE_LUA}
-local regKey = update(KEYS[1], 21)
+local regKey, p, d = update(KEYS[1], 13)
 if not regKey then return nil end
-local owner = redis.call('HMGET', regKey, '${R.projectId}', '${R.deviceId}')
-if owner[1] ~= ARGV[7] or owner[2] ~= ARGV[8] then return { redis.call('HGETALL', regKey), false } end
-local r = takeNext(ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11], { unpack(ARGV, 12, 19) })
-if r[3] then r[5] = assignMid(KEYS[2], r[3], candidateMid(r[3]), ARGV[20], ARGV[6] .. SEG.command) end
+if p ~= ARGV[7] or d ~= ARGV[8] then return { redis.call('HGETALL', regKey), false } end
+local r = takeNext(ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11])
+if r[3] then r[5] = assignMid(KEYS[2], r[3], candidateMid(r[3]), ARGV[12], ARGV[6] .. SEG.command) end
 return { redis.call('HGETALL', regKey), r }
 `;
 
 /** KEYS: id key. ARGV: registration key prefix, id. */
 const REMOVE = `${RESOLVE}
-local regKey = resolve(KEYS[1], ARGV[1], ARGV[2])
+local regKey = resolve(KEYS[1], ARGV[1], ARGV[2], {})
 if not regKey then return nil end
 local fields = redis.call('HGETALL', regKey)
 redis.call('DEL', regKey, KEYS[1])
