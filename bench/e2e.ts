@@ -31,7 +31,7 @@ import { deleteKeys } from '@snooze/core/testing';
 import type { FleetReport } from '@snooze/device-simulator';
 import { createLogger } from '@snooze/dispatcher';
 import type { Redis } from 'ioredis';
-import { startChild, stopChild } from './support/child.js';
+import { imageNodeOptions, startChild, stopChild } from './support/child.js';
 import { snapshot } from './support/cpu.js';
 import { machineInfo, median } from './support/machine.js';
 
@@ -222,6 +222,7 @@ async function startReplica(index: number): Promise<Replica> {
   const child = await startChild(
     'services/coap-ingress/src/main.ts',
     {
+      NODE_OPTIONS: imageNodeOptions('coap-ingress'),
       COAP_HOST: '127.0.0.1',
       COAP_PORT: String(port),
       INGRESS_ID: `bench-ingress-${index}`,

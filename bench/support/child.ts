@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 
 /**
  * A server under test in its own process, so the load generator and the server do not share one event loop
@@ -31,4 +32,13 @@ export async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
   child.kill('SIGTERM');
   await once(child, 'exit');
+}
+
+/**
+ * The NODE_OPTIONS a service's image runs it with (its Dockerfile's `NODE_OPTIONS=`), so a benchmark runs
+ * the service as deployed; '' when the image sets none.
+ */
+export function imageNodeOptions(service: 'dispatcher' | 'coap-ingress'): string {
+  const dockerfile = readFileSync(new URL(`../../services/${service}/Dockerfile`, import.meta.url), 'utf8');
+  return /^\s*NODE_OPTIONS=(\S+)/m.exec(dockerfile)?.[1] ?? '';
 }
