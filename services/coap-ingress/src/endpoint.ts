@@ -57,6 +57,7 @@ export type RequestHandler = (request: CoapRequest) => Promise<Handled>;
 export interface EndpointOptions {
   host: string;
   port: number;
+  /** How long a handler may take and still answer inside the ACK; 0: every CON gets an empty ACK first. */
   piggybackMs: number;
   recvBufferBytes: number;
   /** How long a request's answer is kept for its retransmissions (≥ the peer's MAX_TRANSMIT_SPAN). */
@@ -200,12 +201,17 @@ export class CoapEndpoint {
     }
     this.inProgress.add(key);
     let acknowledged = false;
-    const window = packet.confirmable
-      ? setTimeout(() => {
-          acknowledged = true;
-          this.transport.acknowledge(incoming);
-        }, this.options.piggybackMs)
-      : undefined;
+    const acknowledge = (): void => {
+      acknowledged = true;
+      this.transport.acknowledge(incoming);
+    };
+    let window: NodeJS.Timeout | undefined;
+    if (packet.confirmable) {
+      // A window of 0 means no piggy-backing: the empty ACK goes at once, not after a timer tick that a
+      // handler served within a millisecond could beat.
+      if (this.options.piggybackMs === 0) acknowledge();
+      else window = setTimeout(acknowledge, this.options.piggybackMs);
+    }
     const respond = (response: CoapResponse): void => {
       clearTimeout(window);
       this.inProgress.delete(key);
