@@ -234,6 +234,16 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
         expect((await store.listQueue(ref, {}, PAGE)).items[0]?.paras).toEqual(paras);
       });
 
+      it('hands out short paras and results exactly, whatever characters they hold', async () => {
+        const paras = { text: 'ünï "quoted" \\ back/slash \u0001 \u2028 😀', n: -0.5, flag: false, none: null };
+        const created = await store.createCommand(record(ref, { paras }), 20);
+        const taken = await store.takeNextForDelivery(ref, T0 + 10, T0 + 40);
+        expect(taken.command).toMatchObject({ commandId: created.commandId, paras });
+        const result = { errcode: 0, body: { echo: paras.text } };
+        const done = await store.transition(created, { to: 'SUCCESSFUL', from: ['SENT'], at: T0 + 20, result });
+        expect(done).toMatchObject({ applied: true, command: { status: 'SUCCESSFUL', paras, result } });
+      });
+
       it('rejects a command for an unknown device', async () => {
         await expectAppError(
           store.createCommand(record({ projectId: 'proj1', deviceId: 'ghost' }), 20),

@@ -37,6 +37,11 @@ export const DEV = {
 
 export type Fields = Record<string, string>;
 
+/** A record as the scripts return it (`hashJson` in scripts.ts): one JSON object, or nil when gone. */
+export function fieldsFromJson(json: unknown): Fields {
+  return typeof json === 'string' ? (JSON.parse(json) as Fields) : {};
+}
+
 /** Lua returns HGETALL as a flat `[field, value, ...]` array. */
 export function fieldsFromFlat(flat: unknown): Fields {
   const fields: Fields = {};

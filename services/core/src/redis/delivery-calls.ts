@@ -1,7 +1,7 @@
 import type { Command, CommandRef, CommandStatus, DeviceRef } from '../model.js';
 import type { TakeNextResult, TransitionOutcome, TransitionRequest } from '../store.js';
 import { placementOf } from '../store-support.js';
-import { commandFromFields, fieldsFromFlat } from './codec.js';
+import { commandFromFields, fieldsFromJson } from './codec.js';
 import type { RedisKeys } from './keys.js';
 
 /**
@@ -75,9 +75,9 @@ export function transitionFromReply(ref: CommandRef, change: TransitionRequest, 
   return outcome;
 }
 
-/** A script's `{HGETALL, paras, result}` snapshot of a command. */
+/** A script's `{hash JSON, paras, result}` snapshot of a command. */
 export function commandFromSnapshot(commandId: string, snapshot: unknown): Command | undefined {
   if (!Array.isArray(snapshot)) return undefined;
-  const [flat, paras, result] = snapshot as [unknown, string | null, string | null];
-  return commandFromFields(commandId, fieldsFromFlat(flat), paras, result);
+  const [json, paras, result] = snapshot as [unknown, string | null, string | null];
+  return commandFromFields(commandId, fieldsFromJson(json), paras, result);
 }

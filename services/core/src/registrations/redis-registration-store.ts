@@ -2,10 +2,10 @@ import type { Redis } from 'ioredis';
 import { CORE_DEFAULTS } from '../defaults.js';
 import { randomToken } from '../ids.js';
 import type { CommandRef, DeviceRef } from '../model.js';
-import { DEV } from '../redis/codec.js';
+import { DEV, fieldsFromJson } from '../redis/codec.js';
 import { takeNextArgs, takeNextFromReply, transitionArgs, transitionFromReply } from '../redis/delivery-calls.js';
 import { SEG as CORE_SEG, RedisKeys } from '../redis/keys.js';
-import { PRELUDE, registerScriptTable, runTableScript, type ScriptTable } from '../redis/scripts.js';
+import { HASH_JSON_LUA, PRELUDE, registerScriptTable, runTableScript, type ScriptTable } from '../redis/scripts.js';
 import type { TakeNextResult, TransitionOutcome } from '../store.js';
 import { assertDeadline } from '../store-support.js';
 import { MID_LUA, MID_SCRIPTS } from './redis-mids.js';
@@ -61,9 +61,9 @@ const R = {
  * KEYS: registration hash, new id key, presence key, device hash. ARGV: id key prefix, ttl ms, `<p>:<d>`,
  * presence ttl ms ('' = leave presence alone), ingress id, node id ('' = no device check; else the device
  * hash must have it, and the registration gets the device's product id), then field/value pairs.
- * Returns nil when the device check fails, else {previous registration (flat), product id or false}.
+ * Returns nil when the device check fails, else {previous registration (JSON) or false, product id or false}.
  */
-const REGISTER = `
+const REGISTER = `${HASH_JSON_LUA}
 local productId = false
 if ARGV[6] ~= '' then
   local dv = redis.call('HMGET', KEYS[4], '${DEV.nodeId}', '${DEV.productId}')
@@ -71,15 +71,16 @@ if ARGV[6] ~= '' then
   productId = dv[2]
 end
 local previous = redis.call('HGETALL', KEYS[1])
-local old = redis.call('HGET', KEYS[1], '${R.registrationId}')
-if old then redis.call('DEL', ARGV[1] .. old) end
+for i = 1, #previous, 2 do
+  if previous[i] == '${R.registrationId}' then redis.call('DEL', ARGV[1] .. previous[i + 1]) end
+end
 redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], unpack(ARGV, 7))
 if productId then redis.call('HSET', KEYS[1], '${R.productId}', productId) end
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[2])
 if ARGV[4] ~= '' then redis.call('SET', KEYS[3], ARGV[5], 'PX', ARGV[4]) end
-return { previous, productId }
+return { hashJson(previous), productId }
 `;
 
 /**
@@ -98,11 +99,11 @@ local function resolve(idKey, regPrefix, id, fields)
 end
 `;
 
-/** KEYS: id key. ARGV: registration key prefix, id. */
-const FIND = `${RESOLVE}
+/** KEYS: id key. ARGV: registration key prefix, id. Returns the registration (JSON) or nil. */
+const FIND = `${HASH_JSON_LUA}${RESOLVE}
 local regKey = resolve(KEYS[1], ARGV[1], ARGV[2], {})
 if not regKey then return nil end
-return redis.call('HGETALL', regKey)
+return hashJson(redis.call('HGETALL', regKey))
 `;
 
 /**
@@ -137,33 +138,36 @@ local function update(idKey, fields)
 end
 `;
 
-/** KEYS: id key. ARGV: those of the update (5), then the changed field/value pairs. */
-const UPDATE = `${UPDATE_LUA}
+/**
+ * KEYS: id key. ARGV: those of the update (5), then the changed field/value pairs. Returns the updated
+ * registration (JSON) or nil.
+ */
+const UPDATE = `${HASH_JSON_LUA}${UPDATE_LUA}
 local regKey = update(KEYS[1], 6)
 if not regKey then return nil end
-return redis.call('HGETALL', regKey)
+return hashJson(redis.call('HGETALL', regKey))
 `;
 
 /**
  * KEYS: id key, the taking device's mid hash. ARGV: those of the update (5), those of snoozeTakeNext
  * (6), the mid ttl, then the changed field/value pairs. Returns nil when the registration is gone,
- * else {registration (flat), the take's reply with the mid 5th, or false when the registration is
+ * else {registration (JSON), the take's reply with the mid 5th, or false when the registration is
  * another device's}.
  */
 const UPDATE_THEN_TAKE = `${PRELUDE}${MID_LUA}${UPDATE_LUA}
 local regKey, p, d = update(KEYS[1], 13)
 if not regKey then return nil end
-if p ~= ARGV[7] or d ~= ARGV[8] then return { redis.call('HGETALL', regKey), false } end
+if p ~= ARGV[7] or d ~= ARGV[8] then return { hashJson(redis.call('HGETALL', regKey)), false } end
 local r = takeNext(ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11])
 if r[3] then r[5] = assignMid(KEYS[2], r[3], candidateMid(r[3]), ARGV[12], ARGV[6] .. SEG.command) end
-return { redis.call('HGETALL', regKey), r }
+return { hashJson(redis.call('HGETALL', regKey)), r }
 `;
 
-/** KEYS: id key. ARGV: registration key prefix, id. */
-const REMOVE = `${RESOLVE}
+/** KEYS: id key. ARGV: registration key prefix, id. Returns the removed registration (JSON) or nil. */
+const REMOVE = `${HASH_JSON_LUA}${RESOLVE}
 local regKey = resolve(KEYS[1], ARGV[1], ARGV[2], {})
 if not regKey then return nil end
-local fields = redis.call('HGETALL', regKey)
+local fields = hashJson(redis.call('HGETALL', regKey))
 redis.call('DEL', regKey, KEYS[1])
 return fields
 `;
@@ -249,7 +253,7 @@ export class RedisRegistrationStore implements RegistrationStore {
     if (!Array.isArray(reply)) return undefined;
     const [previous, productId] = reply as [unknown, string | null];
     if (checkNodeId) registration.productId = productId ?? '';
-    const replaced = fromFlat(previous);
+    const replaced = fromJson(previous);
     return replaced ? { registration, replaced } : { registration };
   }
 
@@ -311,8 +315,8 @@ export class RedisRegistrationStore implements RegistrationStore {
       ],
     );
     if (!Array.isArray(reply)) return undefined;
-    const [flat, taken] = reply as [unknown, unknown];
-    const registration = fromFlat(flat);
+    const [json, taken] = reply as [unknown, unknown];
+    const registration = fromJson(json);
     if (!registration) return undefined;
     return taken ? { registration, next: takeNextFromReply(taken) } : { registration };
   }
@@ -360,7 +364,7 @@ export class RedisRegistrationStore implements RegistrationStore {
     const base = this.baseOfId(registrationId);
     if (base === undefined) return undefined;
     const keys = [base + SEG.registrationId + registrationId];
-    return fromFlat(await this.run(name, keys, [base + SEG.registration, registrationId, ...args(base)]));
+    return fromJson(await this.run(name, keys, [base + SEG.registration, registrationId, ...args(base)]));
   }
 
   private run(name: keyof typeof SCRIPTS, keys: string[], args: (string | number)[]): Promise<unknown> {
@@ -392,11 +396,9 @@ function toFields(values: Partial<Registration>): string[] {
   return flat;
 }
 
-function fromFlat(reply: unknown): Registration | undefined {
-  if (!Array.isArray(reply) || reply.length === 0) return undefined;
-  const fields: Record<string, string> = {};
-  for (let i = 0; i + 1 < reply.length; i += 2) fields[String(reply[i])] = String(reply[i + 1]);
-  return fromFields(fields);
+/** A registration as the scripts return it (hashJson), or undefined. */
+function fromJson(reply: unknown): Registration | undefined {
+  return fromFields(fieldsFromJson(reply));
 }
 
 function fromFields(fields: Record<string, string>): Registration | undefined {
