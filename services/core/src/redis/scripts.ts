@@ -148,25 +148,31 @@ local function emit(pk, dk, id, c, at, result)
   redis.call('XADD', pk.events, '*', 'j', cjson.encode(f))
 end
 
+-- Adds a field/value pair to an HSET's list.
+local function append(set, field, value)
+  set[#set + 1] = field
+  set[#set + 1] = value
+end
+
 -- Adds a JSON value to an HSET's field/value list when short (the hash stays listpack-encoded),
 -- else stores it in a key of its own. Paras and results are each written once, so neither form has an
 -- older copy of the other to remove.
 local function addJson(set, field, key, json, inlineMax)
   if #json <= tonumber(inlineMax) then
-    set[#set + 1] = field
-    set[#set + 1] = json
+    append(set, field, json)
   else
     redis.call('SET', key, json)
   end
 end
 
 -- Applies a change whose legality the caller has checked to the command c (as readCommand gave it):
--- status, stamp, result, indexes, event.
-local function change(base, dk, pk, id, c, to, at, score, result, inlineMax)
+-- status, stamp, result, indexes, event. \`set\` (or nil) holds more field/value pairs to write with it.
+local function change(base, dk, pk, id, c, to, at, score, result, inlineMax, set)
   local life = LIFE[to]
-  local set = { F.status, to }
+  set = set or {}
+  append(set, F.status, to)
   if life.stamp ~= '' then
-    set[3], set[4] = F[life.stamp], at
+    append(set, F[life.stamp], at)
     c[life.stamp] = at
   end
   if result ~= '' then addJson(set, F.result, resultKey(base, id), result, inlineMax) end
@@ -202,10 +208,15 @@ local function transition(ck, a)
   if not c or c.projectId ~= p or c.deviceId ~= d then return { 0, 'not_found' } end
   if not inList(a[6], c.status) then return { 0, 'illegal', c.status } end
   local dk, pk = devKeys(base, p, d), partKeys(base)
+  local set = nil
   if a[12] ~= '' and inList(LIFE.DELIVERED.from, c.status) then
-    change(base, dk, pk, id, c, 'DELIVERED', a[12], a[8], '', a[10])
+    -- The step's own event; its stamp is written with the change, which leaves the same indexes.
+    local stamp = LIFE.DELIVERED.stamp
+    c.status, c[stamp] = 'DELIVERED', a[12]
+    emit(pk, dk, id, c, a[12], '')
+    set = { F[stamp], a[12] }
   end
-  change(base, dk, pk, id, c, a[5], a[7], a[8], a[9], a[10])
+  change(base, dk, pk, id, c, a[5], a[7], a[8], a[9], a[10], set)
   if a[11] == '1' then return { 1, false } end
   return { 1, snapshot(base, id) }
 end
