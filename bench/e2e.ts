@@ -60,6 +60,8 @@ const WARMUP_DEVICES = Number(process.env.BENCH_WARMUP_DEVICES ?? 2_000);
  * are spread over them as a UDP balancer with per-device affinity would.
  */
 const INGRESSES = Number(process.env.BENCH_INGRESSES ?? 1);
+/** The ingress's Node flags as its image sets them (services/coap-ingress/Dockerfile). */
+const INGRESS_NODE_OPTIONS = imageNodeOptions('coap-ingress');
 const PROJECT = 'bench-project';
 const PRODUCT = 'bench-meter';
 const PARAS = { valve: 'open', duration_s: 300 };
@@ -148,7 +150,7 @@ function runFleet(
   if (scenario.wake === 'update') options.push('--hold');
   // The load generator shares the machine with the servers: it gets the ingress's young-generation size
   // too, so that less of the shared CPU goes to its garbage collection.
-  const node = [...profile, ...imageNodeOptions('coap-ingress').split(' ').filter(Boolean), '--import', 'tsx'];
+  const node = [...profile, ...INGRESS_NODE_OPTIONS, '--import', 'tsx'];
   const child = spawn(process.execPath, [...node, ...cli, ...options], { stdio: ['pipe', 'pipe', 'ignore'] });
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => {
@@ -223,7 +225,7 @@ async function startReplica(index: number): Promise<Replica> {
   const child = await startChild(
     'services/coap-ingress/src/main.ts',
     {
-      NODE_OPTIONS: imageNodeOptions('coap-ingress'),
+      NODE_OPTIONS: INGRESS_NODE_OPTIONS.join(' '),
       COAP_HOST: '127.0.0.1',
       COAP_PORT: String(port),
       INGRESS_ID: `bench-ingress-${index}`,

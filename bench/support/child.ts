@@ -35,10 +35,11 @@ export async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /**
- * The NODE_OPTIONS a service's image runs it with (its Dockerfile's `NODE_OPTIONS=`), so a benchmark runs
- * the service as deployed; '' when the image sets none.
+ * The NODE_OPTIONS a service's image runs it with (its Dockerfile's `NODE_OPTIONS=`, quoted or not), as a
+ * list of flags, so a benchmark runs the service as deployed; empty when the image sets none.
  */
-export function imageNodeOptions(service: 'dispatcher' | 'coap-ingress'): string {
+export function imageNodeOptions(service: 'dispatcher' | 'coap-ingress'): string[] {
   const dockerfile = readFileSync(new URL(`../../services/${service}/Dockerfile`, import.meta.url), 'utf8');
-  return /^\s*NODE_OPTIONS=(\S+)/m.exec(dockerfile)?.[1] ?? '';
+  const match = /^\s*(?:ENV\s+)?NODE_OPTIONS=(?:"([^"]*)"|(\S+))/m.exec(dockerfile);
+  return (match?.[1] ?? match?.[2] ?? '').split(/\s+/).filter(Boolean);
 }
