@@ -14,8 +14,8 @@
  * Store round trips: a take gives the command its mid in the same round trip (takeNext with mids), and
  * the result or timeout that ends a command takes the next one in its own round trip (thenTakeNext).
  * The acknowledgement is held back briefly (DELIVERED_HOLD_MS): a result that comes meanwhile records
- * DELIVERED with it. A registration update takes the first command in its own round trip
- * (claimFirstTake). A wake-up by update then costs no store round trip of its own beyond the update,
+ * DELIVERED with it. A registration or its update takes the first command in its own round trip
+ * (claimFirstTake). A wake-up then costs no store round trip of its own beyond the registration's,
  * and each command one (its result, which takes the next) when the device answers at once, two when
  * it takes longer.
  */
@@ -25,6 +25,8 @@ import {
   type CommandService,
   candidateMid,
   type DeliveryStepOptions,
+  type DeviceRef,
+  deviceKey,
   type MidAssignment,
   presenceTtlMs,
   type RegistrationStore,
@@ -75,6 +77,8 @@ export class Delivery {
   private readonly midTtlMs: number;
   /** Takes give their command its mid in the same store round trip. */
   private readonly mids: MidAssignment;
+  /** Keys of devices without a session here whose first take is claimed (claimFirstTake). */
+  private readonly claimedUnseen = new Set<string>();
 
   constructor(private readonly deps: DeliveryDeps) {
     // A mid must outlive its command's time in flight (ack deadline + result deadline) with room to spare.
@@ -88,24 +92,43 @@ export class Delivery {
    */
   wake(session: Session, now: number, refreshPresence: boolean, firstTake?: TakeNextResult): void {
     this.touch(session, now, refreshPresence);
-    if (firstTake) void this.runPump(session, Promise.resolve(firstTake));
-    else this.pump(session);
+    if (!firstTake) {
+      this.pump(session);
+      return;
+    }
+    session.pumping = true;
+    this.claimedUnseen.delete(session.key);
+    void this.runPump(session, Promise.resolve(firstTake));
   }
 
   /**
-   * Claims the device's next take for a store call that comes with the device's message (an update),
-   * as a pump would: only while no take of it is under way and nothing is in flight.
+   * Claims the device's next take for a store call that comes with the device's message (a registration
+   * or an update), as a pump would: only while no take of it is under way and nothing is in flight. A
+   * device this replica has no session of yet (a first registration) is claimed by its key until wake
+   * gets the session.
    */
-  claimFirstTake(session: Session): TakeClaim | undefined {
-    if (session.pumping || session.inflight.size > 0) return undefined;
-    session.pumping = true;
+  claimFirstTake(device: DeviceRef): TakeClaim | undefined {
+    const session = this.deps.sessions.get(device);
+    const key = deviceKey(device.projectId, device.deviceId);
+    if (session ? this.takeUnderWay(session) || session.inflight.size > 0 : this.claimedUnseen.has(key)) {
+      return undefined;
+    }
+    if (session) session.pumping = true;
+    else this.claimedUnseen.add(key);
     return {
-      take: { device: session.ref, deadline: Date.now() + this.deps.service.ackTimeoutMs, midTtlMs: this.midTtlMs },
+      take: { device, deadline: Date.now() + this.deps.service.ackTimeoutMs, midTtlMs: this.midTtlMs },
       release: () => {
-        session.pumping = false;
-        if (session.pumpAgain) this.pump(session);
+        this.claimedUnseen.delete(key);
+        if (session) session.pumping = false;
+        const current = this.deps.sessions.get(device);
+        if (current?.pumpAgain) this.pump(current);
       },
     };
+  }
+
+  /** A take of the device is under way, or claimed for a store call of its registration. */
+  private takeUnderWay(session: Session): boolean {
+    return session.pumping || this.claimedUnseen.has(session.key);
   }
 
   /**
@@ -133,7 +156,7 @@ export class Delivery {
 
   /** Takes the device's next command unless one is in flight; never runs twice at once per device. */
   pump(session: Session): void {
-    if (session.pumping) {
+    if (this.takeUnderWay(session)) {
       session.pumpAgain = true;
       return;
     }
@@ -336,7 +359,7 @@ export class Delivery {
    * usual (which waits for the take under way, or finds the device unreachable).
    */
   private async endThenPump(session: Session, change: EndingChange): Promise<void> {
-    if (session.pumping || !this.mayTake(session)) {
+    if (this.takeUnderWay(session) || !this.mayTake(session)) {
       await this.transition(change(BRIEF));
       this.pump(session);
       return;

@@ -179,7 +179,12 @@ class Ingress implements RegistrationEvents {
     return { sessions: this.sessions.size, observations };
   }
 
-  async registered(registration: Registration, replaced: Registration | undefined, at: number): Promise<FollowUp> {
+  async registered(
+    registration: Registration,
+    replaced: Registration | undefined,
+    at: number,
+    next?: TakeNextResult,
+  ): Promise<FollowUp> {
     const moved = this.moved(registration);
     const session = this.attach(registration, replaced?.registrationId);
     this.metrics.registrations.inc({ op: 'register' });
@@ -187,13 +192,17 @@ class Ingress implements RegistrationEvents {
       // A device that registers anew (a reboot, a new network attach) has forgotten its observers.
       this.observe(session);
       if (moved) this.delivery.abandon(session);
-      this.delivery.wake(session, at, false);
+      this.delivery.wake(session, at, false, next);
     };
+  }
+
+  claimDeviceTake(device: DeviceRef): TakeClaim | undefined {
+    return this.delivery.claimFirstTake(device);
   }
 
   claimTake(registrationId: string): TakeClaim | undefined {
     const session = this.sessions.byRegistrationId(registrationId);
-    return session && this.delivery.claimFirstTake(session);
+    return session && this.delivery.claimFirstTake(session.ref);
   }
 
   async updated(registration: Registration, at: number, next?: TakeNextResult): Promise<FollowUp> {

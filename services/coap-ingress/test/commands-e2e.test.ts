@@ -140,6 +140,19 @@ describe('commands end to end (Redis, HTTP API)', () => {
     takeNext.mockRestore();
   });
 
+  it("a device registering for the first time gets its command from the registration's own store round trip", async () => {
+    const device = await stack.provision('e2e-first');
+    await stack.service.createCommand(delayCommand(device.deviceId, { seq: 0 }));
+    const second = await stack.service.createCommand(delayCommand(device.deviceId, { seq: 1 }));
+    const takeNext = vi.spyOn(stack.service, 'takeNext');
+    const sim = await stack.device({ nodeId: 'e2e-first', binding: 'UQ' });
+    expect((await sim.register()).code).toBe('2.01');
+    await stack.waitForStatus(second, 'SUCCESSFUL');
+    expect(sim.commands.map((c) => (c.message as { paras: { seq: number } }).paras.seq)).toEqual([0, 1]);
+    expect(takeNext).not.toHaveBeenCalled();
+    takeNext.mockRestore();
+  });
+
   it('immediate: reaches an awake device within milliseconds', async () => {
     const device = await stack.provision('e2e-awake');
     const sim = await stack.device({ nodeId: 'e2e-awake' });

@@ -4,7 +4,7 @@ import { LocalDelivery } from '../src/delivery.js';
 import { newId } from '../src/ids.js';
 import { LEGAL_FROM } from '../src/lifecycle.js';
 import { MemoryStore } from '../src/memory-store.js';
-import type { DeviceRef } from '../src/model.js';
+import type { Command, DeviceRef } from '../src/model.js';
 import { fnv1a32 } from '../src/partition.js';
 import { RedisDelivery } from '../src/redis/delivery.js';
 import { RedisStore } from '../src/redis/store.js';
@@ -17,7 +17,7 @@ import {
   type NewRegistration,
   type RegistrationStore,
 } from '../src/registrations/registration.js';
-import type { CommandStore } from '../src/store.js';
+import type { CommandStore, TakeNextResult } from '../src/store.js';
 import { testRedis } from './redis-helper.js';
 
 const input = (deviceId: string, overrides: Partial<NewRegistration> = {}): NewRegistration => ({
@@ -68,6 +68,23 @@ async function deviceWithCommands(commands: CommandStore, ref: DeviceRef, count:
     );
   }
   return made;
+}
+
+/** `next` took `first` at `now` with its candidate mid, which the store now maps to it; the device is awake. */
+async function expectTookFirst(
+  { store, presence }: Pick<ReturnType<Factory>, 'store' | 'presence'>,
+  first: Command,
+  next: TakeNextResult | undefined,
+  now: number,
+) {
+  expect(next).toEqual({
+    busy: false,
+    expired: 0,
+    command: { ...first, status: 'SENT', sentAt: now },
+    mid: candidateMid(first.commandId),
+  });
+  expect(await presence.isAwake(first)).toBe(true);
+  expect(await store.commandOfMid(first, candidateMid(first.commandId))).toBe(first.commandId);
 }
 
 function describeRegistrationStore(name: string, factory: Factory) {
@@ -250,14 +267,7 @@ function describeRegistrationStore(name: string, factory: Factory) {
         port: 40_011,
         updatedAt: now,
       });
-      expect(woke?.next).toEqual({
-        busy: false,
-        expired: 0,
-        command: { ...a, status: 'SENT', sentAt: now },
-        mid: candidateMid(a.commandId),
-      });
-      expect(await presence.isAwake(ref)).toBe(true);
-      expect(await store.commandOfMid(ref, candidateMid(a.commandId))).toBe(a.commandId);
+      await expectTookFirst({ store, presence }, a, woke?.next, now);
       // One in flight: the next wake-up takes nothing.
       const again = await store.updateThenTake(registration.registrationId, {}, now + 1, options, take);
       expect(again?.next).toEqual({ busy: true, expired: 0 });
@@ -267,6 +277,28 @@ function describeRegistrationStore(name: string, factory: Factory) {
       expect(foreign?.registration.deviceId).toBe('d11');
       expect(foreign?.next).toBeUndefined();
       expect(await store.updateThenTake('0-gone', {}, now, options, take)).toBeUndefined();
+    });
+
+    it('registers a device and takes its first command with its mid in one step', async () => {
+      const { store, commands, presence } = factory();
+      const ref = { projectId: 'proj1', deviceId: 'd12' };
+      const [a] = await deviceWithCommands(commands, ref, 2);
+      if (!a) throw new Error('no commands');
+      const { productId: _productId, ...request } = input('d12', { binding: 'UQ' });
+      const now = request.registeredAt;
+      const take = { device: ref, deadline: now + 30_000, midTtlMs: 60_000 };
+      const options = { presence: { queueModeAwakeMs: 93_000 } };
+      // A refused registration (not this device's node id) takes nothing.
+      expect(await store.registerDevice({ ...request, nodeId: 'node-other' }, options, take)).toBeUndefined();
+      expect((await commands.getCommand(a))?.status).toBe('PENDING');
+
+      const made = await store.registerDevice(request, options, take);
+      expect(made?.registration).toMatchObject({ ...request, productId: 'prod' });
+      await expectTookFirst({ store, presence }, a, made?.next, now);
+      // Registering again (a reboot) with one in flight takes nothing more.
+      const again = await store.registerDevice({ ...request, registeredAt: now + 1 }, options, take);
+      expect(again?.replaced).toEqual(made?.registration);
+      expect(again?.next).toEqual({ busy: true, expired: 0 });
     });
 
     it('sets presence with the registration and with updates, only when asked', async () => {

@@ -11,6 +11,8 @@
 import {
   BINDINGS,
   type Binding,
+  type DeviceRef,
+  type DeviceRegistered,
   LIMITS,
   type NewRegistration,
   type PresenceRequest,
@@ -36,8 +38,8 @@ export const REGISTRATION_PATH = 'rd';
 export type FollowUp = () => void;
 
 /**
- * A wake-up's first take, claimed for the device before its update so that the store takes its next
- * command in the same round trip (RegistrationStore.updateThenTake).
+ * A wake-up's first take, claimed for the device before its registration or update so that the store
+ * takes its next command in the same round trip (RegistrationStore.registerDevice, updateThenTake).
  */
 export interface TakeClaim {
   take: WakeUpTake;
@@ -46,7 +48,15 @@ export interface TakeClaim {
 }
 
 export interface RegistrationEvents {
-  registered(registration: Registration, replaced: Registration | undefined, at: number): Promise<FollowUp>;
+  /** `next`: what the registration took for the device with a claim. */
+  registered(
+    registration: Registration,
+    replaced: Registration | undefined,
+    at: number,
+    next?: TakeNextResult,
+  ): Promise<FollowUp>;
+  /** Undefined when no take may go with this registration (a delivery to the device is under way). */
+  claimDeviceTake(device: DeviceRef): TakeClaim | undefined;
   /** Undefined when no take may go with this update (unknown here, or a delivery under way). */
   claimTake(registrationId: string): TakeClaim | undefined;
   /** `next`: what the update took for the device with a claim. */
@@ -109,29 +119,48 @@ async function register(deps: RegistrationDeps, req: CoapRequest): Promise<Handl
   };
   const made = await registerProvisioned(deps, input);
   if (!made) throw new CoapError('FORBIDDEN', 'Unknown endpoint.');
-  const { registration, replaced } = made;
+  const { registration, replaced, next } = made;
   return {
     response: {
       code: '2.01',
       options: stringOptions('Location-Path', [REGISTRATION_PATH, registration.registrationId]),
     },
-    followUp: await deps.events.registered(registration, replaced, now),
+    followUp: await deps.events.registered(registration, replaced, now, next),
   };
 }
 
-/** The device of the endpoint name, registered; a cached answer the store refuses is looked up again once. */
+/**
+ * The device of the endpoint name, registered, its first command taken with it when no delivery to it
+ * is under way; a cached answer the store refuses is looked up again once.
+ */
 async function registerProvisioned(
   deps: RegistrationDeps,
   input: Omit<NewRegistration, 'projectId' | 'deviceId' | 'productId'>,
-): Promise<Awaited<ReturnType<RegistrationStore['register']>> | undefined> {
+): Promise<DeviceRegistered | undefined> {
   for (;;) {
     const found = await deps.devices.find(input.nodeId);
     if (!found) return undefined;
-    const made = await deps.registrations.registerDevice({ ...found.ref, ...input }, { presence: deps.presence });
+    const made = await withTakeClaim(deps.events.claimDeviceTake(found.ref), (take) =>
+      deps.registrations.registerDevice({ ...found.ref, ...input }, { presence: deps.presence }, take),
+    );
     if (made) return made;
     deps.devices.forget(input.nodeId);
     if (!found.cached) return undefined;
   }
+}
+
+/** Runs a store call with the claim's take, if any; the claim is given back unless the call took with it. */
+async function withTakeClaim<T extends { next?: TakeNextResult }>(
+  claim: TakeClaim | undefined,
+  call: (take: WakeUpTake | undefined) => Promise<T | undefined>,
+): Promise<T | undefined> {
+  let done: T | undefined;
+  try {
+    done = await call(claim?.take);
+  } finally {
+    if (claim && !done?.next) claim.release();
+  }
+  return done;
 }
 
 async function update(deps: RegistrationDeps, req: CoapRequest, registrationId: string): Promise<Handled> {
@@ -147,17 +176,11 @@ async function update(deps: RegistrationDeps, req: CoapRequest, registrationId: 
     ...(query.b !== undefined ? { binding: query.b } : {}),
   };
   const options = { presence: deps.presence };
-  const claim = deps.events.claimTake(registrationId);
-  let updated: { registration: Registration; next?: TakeNextResult } | undefined;
-  try {
-    if (claim) updated = await deps.registrations.updateThenTake(registrationId, changes, now, options, claim.take);
-    else {
-      const registration = await deps.registrations.update(registrationId, changes, now, options);
-      updated = registration && { registration };
-    }
-  } finally {
-    if (claim && !updated?.next) claim.release();
-  }
+  const updated = await withTakeClaim(deps.events.claimTake(registrationId), async (take) => {
+    if (take) return deps.registrations.updateThenTake(registrationId, changes, now, options, take);
+    const registration = await deps.registrations.update(registrationId, changes, now, options);
+    return registration && { registration };
+  });
   if (!updated) throw new CoapError('NOT_FOUND', 'No such registration.');
   return { response: { code: '2.04' }, followUp: await deps.events.updated(updated.registration, now, updated.next) };
 }

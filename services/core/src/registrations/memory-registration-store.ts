@@ -5,6 +5,7 @@ import type { CommandStore, TakeNextResult, TransitionOutcome } from '../store.j
 import { deviceKey } from '../store-support.js';
 import {
   candidateMid,
+  type DeviceRegistered,
   MID_MAX,
   MID_RECLAIM_AT,
   type NewRegistration,
@@ -77,10 +78,13 @@ export class MemoryRegistrationStore implements RegistrationStore {
   async registerDevice(
     input: Omit<NewRegistration, 'productId'>,
     options: RegistrationOptions = {},
-  ): Promise<{ registration: Registration; replaced?: Registration } | undefined> {
+    take?: WakeUpTake,
+  ): Promise<DeviceRegistered | undefined> {
     const device = await this.commandStore().getDevice(input);
     if (device?.nodeId !== input.nodeId) return undefined;
-    return this.register({ ...input, productId: device.productId }, options);
+    const made: DeviceRegistered = await this.register({ ...input, productId: device.productId }, options);
+    if (take) made.next = await this.takeNextWithMid(input, input.registeredAt, take.deadline, take.midTtlMs);
+    return made;
   }
 
   async get(ref: DeviceRef): Promise<Registration | undefined> {

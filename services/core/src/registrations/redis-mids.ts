@@ -70,13 +70,23 @@ return assignMid(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4])
 `;
 
 /**
+ * Lua (after PRELUDE and MID_LUA): `takeNext` with ARGV[first .. first + 5] as its arguments; the command
+ * taken gets its mid (ttl ARGV[first + 6]), 5th in the reply.
+ */
+export const TAKE_WITH_MID_LUA = `
+local function takeNextWithMid(midKey, first)
+  local r = takeNext(ARGV[first], ARGV[first + 1], ARGV[first + 2], ARGV[first + 3], ARGV[first + 4], ARGV[first + 5])
+  if r[3] then r[5] = assignMid(midKey, r[3], candidateMid(r[3]), ARGV[first + 6], ARGV[first] .. SEG.command) end
+  return r
+end
+`;
+
+/**
  * KEYS: the device's pending index, its mid hash. ARGV: those of snoozeTakeNext (6), then the mid ttl.
  * Returns the reply of snoozeTakeNext, with the mid 5th when a command was taken.
  */
-const TAKE_NEXT = `${PRELUDE}${MID_LUA}
-local r = takeNext(ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6])
-if r[3] then r[5] = assignMid(KEYS[2], r[3], candidateMid(r[3]), ARGV[7], ARGV[1] .. SEG.command) end
-return r
+const TAKE_NEXT = `${PRELUDE}${MID_LUA}${TAKE_WITH_MID_LUA}
+return takeNextWithMid(KEYS[2], 1)
 `;
 
 /**

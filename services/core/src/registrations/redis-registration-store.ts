@@ -8,9 +8,10 @@ import { SEG as CORE_SEG, RedisKeys } from '../redis/keys.js';
 import { HASH_JSON_LUA, PRELUDE, registerScriptTable, runTableScript, type ScriptTable } from '../redis/scripts.js';
 import type { TakeNextResult, TransitionOutcome } from '../store.js';
 import { assertDeadline } from '../store-support.js';
-import { MID_LUA, MID_SCRIPTS } from './redis-mids.js';
+import { MID_LUA, MID_SCRIPTS, TAKE_WITH_MID_LUA } from './redis-mids.js';
 import {
   type Binding,
+  type DeviceRegistered,
   type NewRegistration,
   presenceTtlMs,
   type Registration,
@@ -58,29 +59,49 @@ const R = {
 } as const satisfies Record<keyof Registration, string>;
 
 /**
- * KEYS: registration hash, new id key, presence key, device hash. ARGV: id key prefix, ttl ms, `<p>:<d>`,
- * presence ttl ms ('' = leave presence alone), ingress id, node id ('' = no device check; else the device
- * hash must have it, and the registration gets the device's product id), then field/value pairs.
- * Returns nil when the device check fails, else {previous registration (JSON) or false, product id or false}.
+ * Lua: a registration. KEYS: registration hash, new id key, presence key, device hash. ARGV: id key
+ * prefix, ttl ms, `<p>:<d>`, presence ttl ms ('' = leave presence alone), ingress id, node id ('' = no
+ * device check; else the device hash must have it, and the registration gets the device's product id),
+ * then from \`fields\` field/value pairs. Returns nil when the device check fails, else {previous
+ * registration (JSON) or false, product id or false}.
  */
-const REGISTER = `${HASH_JSON_LUA}
-local productId = false
-if ARGV[6] ~= '' then
-  local dv = redis.call('HMGET', KEYS[4], '${DEV.nodeId}', '${DEV.productId}')
-  if dv[1] ~= ARGV[6] or not dv[2] then return nil end
-  productId = dv[2]
+const REGISTER_LUA = `
+local function register(fields)
+  local productId = false
+  if ARGV[6] ~= '' then
+    local dv = redis.call('HMGET', KEYS[4], '${DEV.nodeId}', '${DEV.productId}')
+    if dv[1] ~= ARGV[6] or not dv[2] then return nil end
+    productId = dv[2]
+  end
+  local previous = redis.call('HGETALL', KEYS[1])
+  for i = 1, #previous, 2 do
+    if previous[i] == '${R.registrationId}' then redis.call('DEL', ARGV[1] .. previous[i + 1]) end
+  end
+  redis.call('DEL', KEYS[1])
+  redis.call('HSET', KEYS[1], unpack(ARGV, fields))
+  if productId then redis.call('HSET', KEYS[1], '${R.productId}', productId) end
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[2])
+  if ARGV[4] ~= '' then redis.call('SET', KEYS[3], ARGV[5], 'PX', ARGV[4]) end
+  return { hashJson(previous), productId }
 end
-local previous = redis.call('HGETALL', KEYS[1])
-for i = 1, #previous, 2 do
-  if previous[i] == '${R.registrationId}' then redis.call('DEL', ARGV[1] .. previous[i + 1]) end
-end
-redis.call('DEL', KEYS[1])
-redis.call('HSET', KEYS[1], unpack(ARGV, 7))
-if productId then redis.call('HSET', KEYS[1], '${R.productId}', productId) end
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
-redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[2])
-if ARGV[4] ~= '' then redis.call('SET', KEYS[3], ARGV[5], 'PX', ARGV[4]) end
-return { hashJson(previous), productId }
+`;
+
+/** KEYS and ARGV of the registration, its fields from ARGV[7]. */
+const REGISTER = `${HASH_JSON_LUA}${REGISTER_LUA}
+return register(7)
+`;
+
+/**
+ * KEYS: those of the registration (4), the device's mid hash. ARGV: those of the registration (6), those of
+ * snoozeTakeNext (6), the mid ttl, then the field/value pairs. Returns nil when the device check fails,
+ * else the registration's reply with the take's 3rd (the mid 5th in it).
+ */
+const REGISTER_THEN_TAKE = `${PRELUDE}${MID_LUA}${TAKE_WITH_MID_LUA}${REGISTER_LUA}
+local made = register(14)
+if not made then return nil end
+made[3] = takeNextWithMid(KEYS[5], 7)
+return made
 `;
 
 /**
@@ -154,12 +175,11 @@ return hashJson(redis.call('HGETALL', regKey))
  * else {registration (JSON), the take's reply with the mid 5th, or false when the registration is
  * another device's}.
  */
-const UPDATE_THEN_TAKE = `${PRELUDE}${MID_LUA}${UPDATE_LUA}
+const UPDATE_THEN_TAKE = `${PRELUDE}${MID_LUA}${TAKE_WITH_MID_LUA}${UPDATE_LUA}
 local regKey, p, d = update(KEYS[1], 13)
 if not regKey then return nil end
 if p ~= ARGV[7] or d ~= ARGV[8] then return { hashJson(redis.call('HGETALL', regKey)), false } end
-local r = takeNext(ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11])
-if r[3] then r[5] = assignMid(KEYS[2], r[3], candidateMid(r[3]), ARGV[12], ARGV[6] .. SEG.command) end
+local r = takeNextWithMid(KEYS[2], 6)
 return { hashJson(redis.call('HGETALL', regKey)), r }
 `;
 
@@ -174,6 +194,7 @@ return fields
 
 const SCRIPTS = {
   snoozeLwRegister: { keys: 4, lua: REGISTER },
+  snoozeLwRegisterThenTake: { keys: 5, lua: REGISTER_THEN_TAKE },
   snoozeLwFind: { keys: 1, lua: FIND },
   snoozeLwUpdate: { keys: 1, lua: UPDATE },
   snoozeLwUpdateThenTake: { keys: 2, lua: UPDATE_THEN_TAKE },
@@ -213,16 +234,21 @@ export class RedisRegistrationStore implements RegistrationStore {
   registerDevice(
     input: Omit<NewRegistration, 'productId'>,
     options: RegistrationOptions = {},
-  ): Promise<{ registration: Registration; replaced?: Registration } | undefined> {
-    return this.runRegister({ ...input, productId: '' }, input.nodeId, options);
+    take?: WakeUpTake,
+  ): Promise<DeviceRegistered | undefined> {
+    return this.runRegister({ ...input, productId: '' }, input.nodeId, options, take);
   }
 
-  /** The register script; `checkNodeId` non-empty: the device check of registerDevice (productId from the device). */
+  /**
+   * The register script, or with `take` (the registering device's) the one that also takes its next
+   * command; `checkNodeId` non-empty: the device check of registerDevice (productId from the device).
+   */
   private async runRegister(
     input: NewRegistration,
     checkNodeId: string,
     options: RegistrationOptions,
-  ): Promise<{ registration: Registration; replaced?: Registration } | undefined> {
+    take?: WakeUpTake,
+  ): Promise<DeviceRegistered | undefined> {
     const partition = this.keys.partitionOf(input);
     const registration: Registration = {
       ...input,
@@ -232,29 +258,34 @@ export class RedisRegistrationStore implements RegistrationStore {
     const base = this.keys.base(partition);
     const { presence } = options;
     const fields = toFields(checkNodeId ? { ...registration, productId: undefined } : registration);
-    const reply = await this.run(
-      'snoozeLwRegister',
-      [
-        this.registrationKey(input),
-        base + SEG.registrationId + registration.registrationId,
-        this.keys.presence(input),
-        this.keys.device(input),
-      ],
-      [
-        base + SEG.registrationId,
-        input.lifetimeS * 1000,
-        `${input.projectId}:${input.deviceId}`,
-        presence ? presenceTtlMs(input, presence.queueModeAwakeMs) : '',
-        input.ingressId,
-        checkNodeId,
-        ...fields,
-      ],
-    );
+    const keys = [
+      this.registrationKey(input),
+      base + SEG.registrationId + registration.registrationId,
+      this.keys.presence(input),
+      this.keys.device(input),
+    ];
+    const args: (string | number)[] = [
+      base + SEG.registrationId,
+      input.lifetimeS * 1000,
+      `${input.projectId}:${input.deviceId}`,
+      presence ? presenceTtlMs(input, presence.queueModeAwakeMs) : '',
+      input.ingressId,
+      checkNodeId,
+    ];
+    if (take) {
+      keys.push(this.midKey(input));
+      args.push(...takeNextArgs(this.keys, input, input.registeredAt, take.deadline, this.inlineValueMax));
+      args.push(take.midTtlMs);
+    }
+    const reply = await this.run(take ? 'snoozeLwRegisterThenTake' : 'snoozeLwRegister', keys, [...args, ...fields]);
     if (!Array.isArray(reply)) return undefined;
-    const [previous, productId] = reply as [unknown, string | null];
+    const [previous, productId, taken] = reply as [unknown, string | null, unknown];
     if (checkNodeId) registration.productId = productId ?? '';
+    const made: DeviceRegistered = { registration };
     const replaced = fromJson(previous);
-    return replaced ? { registration, replaced } : { registration };
+    if (replaced) made.replaced = replaced;
+    if (taken) made.next = takeNextFromReply(taken);
+    return made;
   }
 
   async get(ref: DeviceRef): Promise<Registration | undefined> {

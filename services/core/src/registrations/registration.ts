@@ -54,11 +54,14 @@ export interface RegistrationStore {
    * Registers a provisioned device, as `register` does, after checking in the same unit that the device
    * exists with `input.nodeId` (a node claim can outlive its device, see CommandStore.findDeviceRefByNodeId);
    * its productId comes from the device record. Undefined, with nothing changed, when there is no such device.
+   * With `take` (its device is the registering one), the device's next command is taken in the same unit
+   * too, as takeNextWithMid would: `next`.
    */
   registerDevice(
     input: Omit<NewRegistration, 'productId'>,
     options?: RegistrationOptions,
-  ): Promise<{ registration: Registration; replaced?: Registration } | undefined>;
+    take?: WakeUpTake,
+  ): Promise<DeviceRegistered | undefined>;
   get(ref: DeviceRef): Promise<Registration | undefined>;
   findById(registrationId: string): Promise<Registration | undefined>;
   /**
@@ -110,7 +113,14 @@ export interface RegistrationStore {
   transitionWithMid(ref: CommandRef, change: TransitionThenTake, midTtlMs: number): Promise<TransitionOutcome>;
 }
 
-/** The take that goes with a wake-up (updateThenTake): as takeNextWithMid's arguments. */
+/** What registerDevice made: the registration, the one it replaced, and what its take took. */
+export interface DeviceRegistered {
+  registration: Registration;
+  replaced?: Registration;
+  next?: TakeNextResult;
+}
+
+/** The take that goes with a wake-up (registerDevice, updateThenTake): as takeNextWithMid's arguments. */
 export interface WakeUpTake {
   device: DeviceRef;
   deadline: number;
