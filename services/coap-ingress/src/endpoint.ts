@@ -26,6 +26,7 @@ import {
   type Peer,
   type RequestHooks,
 } from './transport/coap-transport.js';
+import { RecentMap } from './transport/recent-map.js';
 
 /** A device's request, as the resources see it. */
 export interface CoapRequest {
@@ -81,36 +82,6 @@ const METHODS: Readonly<Record<string, string>> = {
   '0.07': 'iPATCH',
 };
 
-/**
- * Message ids seen recently, in two generations swapped every window: a lookup costs two Set probes
- * and memory stays bounded by two windows of traffic, without a timer per entry. For NON requests,
- * which have no answer the message layer could keep (RFC 7252 §4.5: duplicates are ignored).
- */
-class RecentIds {
-  private current = new Set<string>();
-  private previous = new Set<string>();
-  private readonly timer: NodeJS.Timeout;
-
-  constructor(windowMs: number) {
-    this.timer = setInterval(() => {
-      this.previous = this.current;
-      this.current = new Set();
-    }, windowMs);
-    this.timer.unref();
-  }
-
-  /** True when the id was new (and is now remembered). */
-  add(id: string): boolean {
-    if (this.current.has(id) || this.previous.has(id)) return false;
-    this.current.add(id);
-    return true;
-  }
-
-  close(): void {
-    clearInterval(this.timer);
-  }
-}
-
 function toCoapRequest({ packet, peer }: IncomingRequest): CoapRequest {
   return {
     method: METHODS[packet.code] ?? packet.code,
@@ -128,14 +99,18 @@ export class CoapEndpoint {
   private readonly transport: CoapTransport;
   /** Requests being handled, by `<address>:<port>/<message id>`. */
   private readonly inProgress = new Set<string>();
-  private readonly recentNon: RecentIds;
+  /**
+   * NON requests seen recently: they have no answer the message layer could keep, and duplicates are
+   * ignored (RFC 7252 §4.5).
+   */
+  private readonly recentNon: RecentMap<string, true>;
 
   private constructor(
     readonly socket: Socket,
     private readonly options: EndpointOptions,
   ) {
     this.giveUpMs = maxTransmitWaitMs(options.timing);
-    this.recentNon = new RecentIds(options.dedupeWindowMs);
+    this.recentNon = new RecentMap(options.dedupeWindowMs);
     this.transport = new CoapTransport(
       // The socket is the endpoint's: the transport only sends on it.
       { send: (datagram, peer) => socket.send(datagram, peer.port, peer.address), close: () => {} },
@@ -181,8 +156,14 @@ export class CoapEndpoint {
     return this.transport.observe(peer, message, this.giveUpMs, onResponse);
   }
 
+  /** True for a NON request seen within the window; else it is remembered now. */
+  private seenNon(key: string): boolean {
+    if (this.recentNon.get(key)) return true;
+    this.recentNon.set(key, true);
+    return false;
+  }
+
   async close(): Promise<void> {
-    this.recentNon.close();
     this.transport.close();
     await new Promise<void>((resolve) => this.socket.close(() => resolve()));
   }
@@ -195,7 +176,7 @@ export class CoapEndpoint {
   private serve(incoming: IncomingRequest): void {
     const { packet, peer } = incoming;
     const key = `${peer.address}:${peer.port}/${packet.messageId}`;
-    if (this.inProgress.has(key) || (!packet.confirmable && !this.recentNon.add(key))) {
+    if (this.inProgress.has(key) || (!packet.confirmable && this.seenNon(key))) {
       this.options.onDuplicate();
       return;
     }

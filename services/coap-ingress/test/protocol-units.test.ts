@@ -1,11 +1,14 @@
 import { candidateMid } from '@snooze/core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { toCoapError } from '../src/coap-errors.js';
 import { maxTransmitSpanMs, maxTransmitWaitMs, RFC7252_TIMING } from '../src/coap-timing.js';
 import { loadIngressConfig } from '../src/config.js';
 import { routeOf } from '../src/datagram-check.js';
 import { parseLinkFormat } from '../src/link-format.js';
 import { DEDUPE_WINDOW_MS, NB_IOT_TIMING, piggybackWindowMs, QUEUE_MODE_AWAKE_MS } from '../src/parameters.js';
+import type { Peer } from '../src/transport/coap-transport.js';
+import { RecentMap } from '../src/transport/recent-map.js';
+import { ReplyCache } from '../src/transport/reply-cache.js';
 import { encode, OPTION } from './raw-coap.js';
 
 describe('CoAP timing (parameters.ts)', () => {
@@ -102,5 +105,76 @@ describe('configuration', () => {
     expect(() => loadIngressConfig({ COAP_PORT: 'x' })).toThrow(/COAP_PORT/);
     expect(() => loadIngressConfig({ COAP_ACK_RANDOM_FACTOR: '0.5' })).toThrow(/COAP_ACK_RANDOM_FACTOR/);
     expect(() => loadIngressConfig({ PARTITIONS: '0' })).toThrow(/PARTITIONS/);
+  });
+});
+
+describe('RecentMap', () => {
+  it('keeps an entry at least a window after it was set and forgets it within two', () => {
+    let now = 0;
+    const map = new RecentMap<string, number>(100, () => now);
+    map.set('a', 1);
+    now = 99;
+    map.set('b', 2);
+    now = 100;
+    expect([map.get('a'), map.get('b')]).toEqual([1, 2]);
+    map.set('a', 3);
+    now = 199;
+    expect([map.get('a'), map.get('b')]).toEqual([3, 2]);
+    now = 200;
+    expect([map.get('a'), map.get('b')]).toEqual([3, undefined]);
+    map.delete('a');
+    expect(map.get('a')).toBeUndefined();
+  });
+
+  it('forgets everything after two windows without a look', () => {
+    let now = 0;
+    const map = new RecentMap<string, number>(100, () => now);
+    map.set('a', 1);
+    now = 250;
+    expect(map.get('a')).toBeUndefined();
+  });
+});
+
+describe('ReplyCache', () => {
+  it('answers a retransmission with the same reply for its lifetime exactly, then no more', () => {
+    vi.useFakeTimers({ toFake: ['performance'] });
+    try {
+      const cache = new ReplyCache(1_000);
+      const peer = { address: '127.0.0.1', port: 5683 };
+      const token = Buffer.from([1, 2]);
+      cache.set(peer, 7, token, Buffer.from([0x60, 0x44]));
+      vi.advanceTimersByTime(999);
+      expect(cache.get(peer, 7, token)).toEqual(Buffer.from([0x60, 0x44]));
+      expect(cache.get(peer, 7, Buffer.from([9]))).toBeUndefined();
+      expect(cache.get({ ...peer, port: 5684 }, 7, token)).toBeUndefined();
+      vi.advanceTimersByTime(1);
+      expect(cache.get(peer, 7, token)).toBeUndefined();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('keeps answers apart per peer (IPv4 and IPv6) and the latest ones of each', () => {
+    const cache = new ReplyCache(60_000);
+    const token = Buffer.from('t');
+    const peers = [
+      { address: '10.0.0.1', port: 5683 },
+      { address: '10.0.0.1', port: 5684 },
+      { address: '10.0.1.0', port: 5683 },
+      { address: '::1', port: 5683 },
+      { address: '::ffff:10.0.0.1', port: 5683 },
+    ];
+    peers.forEach((peer, i) => {
+      cache.set(peer, 1, token, Buffer.from([i]));
+    });
+    expect(peers.map((peer) => cache.get(peer, 1, token)?.[0])).toEqual([0, 1, 2, 3, 4]);
+    // The answer to a message given again replaces the first one.
+    cache.set(peers[0] as Peer, 1, token, Buffer.from([9]));
+    expect(cache.get(peers[0] as Peer, 1, token)?.[0]).toBe(9);
+    // A sender retransmits only its latest messages: beyond 8 of them, the oldest are let go.
+    for (let id = 2; id <= 9; id++) cache.set(peers[0] as Peer, id, token, Buffer.from([id]));
+    expect(cache.get(peers[0] as Peer, 1, token)).toBeUndefined();
+    expect(cache.get(peers[0] as Peer, 2, token)?.[0]).toBe(2);
+    expect(cache.get(peers[0] as Peer, 9, token)?.[0]).toBe(9);
   });
 });
