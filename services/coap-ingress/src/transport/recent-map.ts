@@ -44,9 +44,11 @@ export class RecentMap<K, V> {
     const now = this.now();
     const age = now - this.turnedAt;
     if (age < this.windowMs) return;
+    this.turnedAt = now;
+    // Nothing to age (a window of 0, or an idle map): no new generations to allocate.
+    if (this.current.size === 0 && this.previous.size === 0) return;
     // Two windows without a turn: the current generation is already too old to keep.
     this.previous = age < 2 * this.windowMs ? this.current : new Map();
     this.current = new Map();
-    this.turnedAt = now;
   }
 }
